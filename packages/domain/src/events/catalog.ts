@@ -1,0 +1,11 @@
+import { createEventRegistry, type EventOf } from "../event-registry.ts";
+import { threadEventDefinitions } from "./thread-events.ts";
+
+/** Every event definition of the product, in one registry (docs/event-catalogue.md). */
+export const domainEventDefinitions = [...threadEventDefinitions] as const;
+
+/** Any event of the product. */
+export type DomainEvent = EventOf<(typeof domainEventDefinitions)[number]>;
+
+/** The codec the event store uses: validates on write, upcasts and validates on read. */
+export const domainEvents = createEventRegistry(domainEventDefinitions);

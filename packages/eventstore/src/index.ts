@@ -1,0 +1,6 @@
+export * from "./codec.ts";
+export * from "./errors.ts";
+export * from "./global-reads.ts";
+export * from "./position.ts";
+export * from "./types.ts";
+export * from "./wakeup.ts";

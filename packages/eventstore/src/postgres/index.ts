@@ -1,0 +1,2 @@
+export * from "./postgres-event-store.ts";
+export { appendedChannel, eventLogMigrations } from "./schema.ts";

@@ -1,0 +1,3 @@
+export * from "./harness.ts";
+export * from "./postgres-harness.ts";
+export * from "./test-events.ts";

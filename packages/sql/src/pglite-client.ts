@@ -1,0 +1,85 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
+import { sqlIdentifier } from "./identifiers.ts";
+import type { SqlClient, SqlExecutor, SqlResult } from "./types.ts";
+
+/** Options for {@link createPgliteClient}. */
+export interface PgliteClientOptions {
+  /**
+   * Directory for the database files (PGDATA lives in `<dataDir>/pglite`), or
+   * undefined for an in-memory database (tests).
+   */
+  readonly dataDir?: string;
+  /** Written into the data directory's lock file, e.g. the ops server URL of this process. */
+  readonly lockInfo?: Readonly<Record<string, unknown>>;
+}
+
+/** A PGlite-backed {@link SqlClient}, plus the lock that keeps other processes out. */
+export interface PgliteSqlClient extends SqlClient {
+  readonly dialect: "pglite";
+  /** The data directory lock, or null in memory. */
+  readonly lock: DataDirLock | null;
+  /** The PGlite instance (benchmarks and diagnostics). */
+  readonly db: PGlite;
+}
+
+function executor(target: PGlite | Transaction): SqlExecutor {
+  return {
+    async query<R extends object>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>> {
+      const result = await target.query<R>(text, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(script: string): Promise<void> {
+      await target.exec(script);
+    },
+  };
+}
+
+/**
+ * Opens embedded PostgreSQL (PGlite). A file-backed database is opened by one
+ * process at a time: the data directory is locked first ({@link lockDataDir}),
+ * because two PGlite instances on the same files corrupt them.
+ *
+ * PGlite runs one statement at a time; its `transaction()` holds an exclusive
+ * mutex, so transactions never interleave. LISTEN/NOTIFY works within the
+ * instance.
+ */
+export async function createPgliteClient(options: PgliteClientOptions = {}): Promise<PgliteSqlClient> {
+  let lock: DataDirLock | null = null;
+  let db: PGlite;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    lock = lockDataDir(options.dataDir, options.lockInfo ?? {});
+    try {
+      db = new PGlite(join(options.dataDir, "pglite"));
+      await db.waitReady;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  } else {
+    db = new PGlite();
+    await db.waitReady;
+  }
+  const base = executor(db);
+  return {
+    dialect: "pglite",
+    lock,
+    db,
+    query: base.query,
+    exec: base.exec,
+    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.transaction((tx) => work(executor(tx))),
+    async listen(channel: string, onNotify: () => void) {
+      const unlisten = await db.listen(sqlIdentifier(channel), () => onNotify());
+      return async () => {
+        if (!db.closed) await unlisten();
+      };
+    },
+    async close() {
+      if (!db.closed) await db.close();
+      lock?.release();
+    },
+  };
+}
