@@ -13,7 +13,9 @@ export interface IdGenerator {
 }
 
 /** A clock frozen at `at` that can be moved forward by tests. */
-export function fixedClock(at: Date | string): Clock & { advance(ms: number): void; set(at: Date | string): void } {
+export function fixedClock(
+  at: Date | string,
+): Clock & { advance(ms: number): void; set(at: Date | string): void } {
   let current = new Date(at);
   return {
     now: () => new Date(current),

@@ -1,5 +1,12 @@
-import { z } from "zod";
-import { type AnyEvent, type Event, type EventClock, type EventContext, eventMetadataSchema, newMetadata } from "./envelope.ts";
+import type { z } from "zod";
+import {
+  type AnyEvent,
+  type Event,
+  type EventClock,
+  type EventContext,
+  eventMetadataSchema,
+  newMetadata,
+} from "./envelope.ts";
 
 /** Converts `data` written at version `n` into the shape of version `n + 1`. */
 export type Upcaster = (data: unknown) => unknown;
@@ -124,7 +131,8 @@ export function createEventRegistry<const Defs extends readonly EventDefinition<
       const definition = definitionOf(event.type);
       if (!definition) throw new EventValidationError(event.type, "unknown event type");
       const metadata = eventMetadataSchema.safeParse(event.metadata);
-      if (!metadata.success) throw new EventValidationError(event.type, `metadata ${describeIssues(metadata.error)}`);
+      if (!metadata.success)
+        throw new EventValidationError(event.type, `metadata ${describeIssues(metadata.error)}`);
       if (metadata.data.schemaVersion !== definition.schemaVersion) {
         throw new EventValidationError(
           event.type,
@@ -137,7 +145,8 @@ export function createEventRegistry<const Defs extends readonly EventDefinition<
     },
     decode(raw: RawEvent): E {
       const definition = definitionOf(raw.type);
-      if (!definition) throw new EventDecodeError(raw.type, "unknown_type", "no definition for this event type");
+      if (!definition)
+        throw new EventDecodeError(raw.type, "unknown_type", "no definition for this event type");
       const metadata = eventMetadataSchema.safeParse(raw.metadata);
       if (!metadata.success) {
         throw new EventDecodeError(raw.type, "invalid", `metadata ${describeIssues(metadata.error)}`);
@@ -161,7 +170,8 @@ export function createEventRegistry<const Defs extends readonly EventDefinition<
         }
       }
       const data = definition.schema.safeParse(payload);
-      if (!data.success) throw new EventDecodeError(raw.type, "invalid", `data ${describeIssues(data.error)}`);
+      if (!data.success)
+        throw new EventDecodeError(raw.type, "invalid", `data ${describeIssues(data.error)}`);
       return {
         type: raw.type,
         data: data.data,

@@ -20,7 +20,14 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return constraint === undefined || driverError(error)?.constraint === constraint;
 }
 
-const TRANSIENT_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]);
+const TRANSIENT_NODE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
 
 /**
  * True when retrying later can succeed: the connection failed or the server is
@@ -30,7 +37,13 @@ const TRANSIENT_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ET
 export function isTransientSqlError(error: unknown): boolean {
   const state = sqlState(error);
   if (state) {
-    return state.startsWith("08") || state.startsWith("57P") || state === "40001" || state === "40P01" || state === "53300";
+    return (
+      state.startsWith("08") ||
+      state.startsWith("57P") ||
+      state === "40001" ||
+      state === "40P01" ||
+      state === "53300"
+    );
   }
   const code = driverError(error)?.code;
   if (typeof code === "string" && TRANSIENT_NODE_CODES.has(code)) return true;

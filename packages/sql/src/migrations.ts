@@ -14,12 +14,18 @@ export interface Migration {
  * transaction-level advisory lock keyed on the schema name serialises concurrent
  * starters, so two processes never apply the same migration.
  */
-export async function migrate(client: SqlClient, schemaName: string, migrations: readonly Migration[]): Promise<number> {
+export async function migrate(
+  client: SqlClient,
+  schemaName: string,
+  migrations: readonly Migration[],
+): Promise<number> {
   const schema = sqlIdentifier(schemaName);
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`migrations for ${schema} must be numbered 1..n without gaps; found ${migration.version}`);
+      throw new Error(
+        `migrations for ${schema} must be numbered 1..n without gaps; found ${migration.version}`,
+      );
     }
   });
   let applied = 0;

@@ -7,7 +7,10 @@ export interface SqlResult<R> {
 /** Something that runs parameterised SQL: a client or an open transaction. */
 export interface SqlExecutor {
   /** Runs one statement with `$1..$n` parameters. */
-  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<SqlResult<R>>;
   /** Runs a script of several statements without parameters (DDL, migrations). */
   exec(script: string): Promise<void>;
 }

@@ -158,7 +158,9 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     const first = stored[0];
     const firstRevision = first ? BigInt(first.revision) : -1n;
     const sameAppend =
-      stored.every((row, index) => row?.stream === stream && BigInt(row.revision) === firstRevision + BigInt(index)) &&
+      stored.every(
+        (row, index) => row?.stream === stream && BigInt(row.revision) === firstRevision + BigInt(index),
+      ) &&
       (typeof expected !== "bigint" || firstRevision === expected + 1n) &&
       (expected !== "no_stream" || firstRevision === 0n);
     const last = stored[stored.length - 1];
@@ -176,11 +178,20 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     );
   }
 
-  async function append(stream: string, events: readonly E[], appendOptions: AppendOptions): Promise<AppendResult> {
+  async function append(
+    stream: string,
+    events: readonly E[],
+    appendOptions: AppendOptions,
+  ): Promise<AppendResult> {
     const encoded = prepareAppend(codec, policy, stream, events, appendOptions);
     const [kind, revision] = expectedParts(appendOptions.expectedRevision);
     const payload = JSON.stringify(
-      encoded.map((event) => ({ id: event.metadata.eventId, type: event.type, data: event.data, metadata: event.metadata })),
+      encoded.map((event) => ({
+        id: event.metadata.eventId,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+      })),
     );
     const statement = `SELECT ok, current_revision::text AS current_revision, transaction_id, last_position::text AS last_position
                          FROM ${s}.append_events($1, $2, $3::bigint, $4::jsonb)`;
@@ -196,7 +207,8 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     try {
       row = options.insideAppendTransaction ? await sql.transaction(run) : await run(sql);
     } catch (error) {
-      if (isUniqueViolation(error)) return resolveRefusedAppend(stream, encoded, appendOptions.expectedRevision, error);
+      if (isUniqueViolation(error))
+        return resolveRefusedAppend(stream, encoded, appendOptions.expectedRevision, error);
       throw error;
     }
     if (!row.ok || row.transaction_id === null || row.last_position === null) {
@@ -208,7 +220,10 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     };
   }
 
-  async function* readStream(stream: string, readOptions: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent<E>> {
+  async function* readStream(
+    stream: string,
+    readOptions: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent<E>> {
     const backwards = readOptions.direction === "backwards";
     const from = readOptions.fromRevision ?? (backwards ? "end" : "start");
     let cursor = from === "start" ? "0" : from === "end" ? MAX_REVISION : from.toString();
@@ -286,21 +301,27 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     const head = rows[0];
     if (!head) throw new Error("global read returned no horizon row");
     const events: RecordedEvent<E>[] = [];
-    for (const row of rows) if (row.transaction_id !== null && row.transaction_id !== undefined) events.push(toRecorded(row as EventRow));
+    for (const row of rows)
+      if (row.transaction_id !== null && row.transaction_id !== undefined)
+        events.push(toRecorded(row as EventRow));
     const lastEvent = events[events.length - 1];
     const isEnd = events.length < maxCount;
     let next: Position = lastEvent ? lastEvent.position : after;
     if (isEnd) {
       // Everything below the horizon was scanned: continue after it.
       const scanned: Position = { commit: BigInt(head.horizon) - 1n, prepare: BigInt(MAX_REVISION) };
-      if (scanned.commit > next.commit || (scanned.commit === next.commit && scanned.prepare > next.prepare)) {
+      if (
+        scanned.commit > next.commit ||
+        (scanned.commit === next.commit && scanned.prepare > next.prepare)
+      ) {
         next = scanned;
       }
     }
     return { page: { events, next, isEnd }, blocked: head.blocked };
   }
 
-  const readAllPage = async (pageOptions: ReadAllPageOptions): Promise<AllPage<E>> => (await readPage(pageOptions)).page;
+  const readAllPage = async (pageOptions: ReadAllPageOptions): Promise<AllPage<E>> =>
+    (await readPage(pageOptions)).page;
   const subscribeAllBatches = (subscribeOptions: SubscribeAllOptions) =>
     pollBatches(readPage, polling, subscribeOptions);
 

@@ -39,7 +39,9 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 function skus(events: readonly RecordedEvent<TestEvent>[]): string[] {
-  return events.map((event) => (event.type === "ItemAdded" || event.type === "ItemRemoved" ? event.data.sku : "?"));
+  return events.map((event) =>
+    event.type === "ItemAdded" || event.type === "ItemRemoved" ? event.data.sku : "?",
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,7 +66,11 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
   describe("given a new stream", () => {
     it("when events are appended with no_stream, then they are read back in order with revisions 0..n-1", async () => {
       const stream = `${uniquePrefix("new")}basket`;
-      const events = [itemAdded("apple", 2), itemAdded("pear", 1), makeEvent<TestEvent>("ItemRemoved", { sku: "apple" })];
+      const events = [
+        itemAdded("apple", 2),
+        itemAdded("pear", 1),
+        makeEvent<TestEvent>("ItemRemoved", { sku: "apple" }),
+      ];
       const result = await store.append(stream, events, { expectedRevision: "no_stream" });
       expect(result.nextRevision).toBe(2n);
 
@@ -72,12 +78,16 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       expect(read.map((event) => event.revision)).toEqual([0n, 1n, 2n]);
       expect(read.map((event) => event.type)).toEqual(["ItemAdded", "ItemAdded", "ItemRemoved"]);
       expect(read[0]?.data).toEqual({ sku: "apple", quantity: 2 });
-      expect(read.map((event) => event.metadata.eventId)).toEqual(events.map((event) => event.metadata.eventId));
+      expect(read.map((event) => event.metadata.eventId)).toEqual(
+        events.map((event) => event.metadata.eventId),
+      );
       expect(read[0]?.metadata.correlationId).toBe("contract-test");
       expect(read.every((event) => event.stream === stream)).toBe(true);
       expect(comparePositions(read[2]?.position as Position, result.position)).toBe(0);
       for (let i = 1; i < read.length; i++) {
-        expect(comparePositions(read[i - 1]?.position as Position, read[i]?.position as Position)).toBeLessThan(0);
+        expect(
+          comparePositions(read[i - 1]?.position as Position, read[i]?.position as Position),
+        ).toBeLessThan(0);
       }
     });
 
@@ -90,7 +100,9 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
 
     it("when stream_exists is expected, then WrongExpectedVersionError says there is no stream", async () => {
       const stream = `${uniquePrefix("exists")}s`;
-      const error = await caught(store.append(stream, [itemAdded("a")], { expectedRevision: "stream_exists" }));
+      const error = await caught(
+        store.append(stream, [itemAdded("a")], { expectedRevision: "stream_exists" }),
+      );
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
       expect((error as WrongExpectedVersionError).actual).toBe("no_stream");
       expect((error as WrongExpectedVersionError).expected).toBe("stream_exists");
@@ -134,17 +146,28 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
 
     it("when appending with stream_exists or any, then it succeeds", async () => {
       const stream = await streamAtRevisionOne();
-      expect((await store.append(stream, [itemAdded("c")], { expectedRevision: "stream_exists" })).nextRevision).toBe(2n);
-      expect((await store.append(stream, [itemAdded("d")], { expectedRevision: "any" })).nextRevision).toBe(3n);
+      expect(
+        (await store.append(stream, [itemAdded("c")], { expectedRevision: "stream_exists" })).nextRevision,
+      ).toBe(2n);
+      expect((await store.append(stream, [itemAdded("d")], { expectedRevision: "any" })).nextRevision).toBe(
+        3n,
+      );
     });
 
     it("when reading backwards, from a revision, or with maxCount, then exactly that slice comes back", async () => {
       const stream = await streamAtRevisionOne();
       await store.append(stream, [itemAdded("c"), itemAdded("d")], { expectedRevision: 1n });
-      expect(skus(await collect(store.readStream(stream, { direction: "backwards" })))).toEqual(["d", "c", "b", "a"]);
+      expect(skus(await collect(store.readStream(stream, { direction: "backwards" })))).toEqual([
+        "d",
+        "c",
+        "b",
+        "a",
+      ]);
       expect(skus(await collect(store.readStream(stream, { fromRevision: 2n })))).toEqual(["c", "d"]);
       expect(
-        skus(await collect(store.readStream(stream, { direction: "backwards", fromRevision: 2n, maxCount: 2 }))),
+        skus(
+          await collect(store.readStream(stream, { direction: "backwards", fromRevision: 2n, maxCount: 2 })),
+        ),
       ).toEqual(["c", "b"]);
       expect(skus(await collect(store.readStream(stream, { maxCount: 1 })))).toEqual(["a"]);
       expect(await collect(store.readStream(stream, { fromRevision: 10n }))).toEqual([]);
@@ -157,11 +180,15 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       const total = 1234;
       let expected: bigint | "no_stream" = "no_stream";
       for (let start = 0; start < total; start += 250) {
-        const batch = Array.from({ length: Math.min(250, total - start) }, (_, i) => itemAdded(`sku${start + i}`));
+        const batch = Array.from({ length: Math.min(250, total - start) }, (_, i) =>
+          itemAdded(`sku${start + i}`),
+        );
         expected = (await store.append(stream, batch, { expectedRevision: expected })).nextRevision;
       }
       const forwards = await collect(store.readStream(stream));
-      expect(forwards.map((event) => Number(event.revision))).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(forwards.map((event) => Number(event.revision))).toEqual(
+        Array.from({ length: total }, (_, i) => i),
+      );
       const backwards = await collect(store.readStream(stream, { direction: "backwards" }));
       expect(backwards.map((event) => Number(event.revision))).toEqual(
         Array.from({ length: total }, (_, i) => total - 1 - i),
@@ -173,7 +200,9 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
     it("when an event fails its schema, then EventValidationError is thrown and nothing is written", async () => {
       const stream = `${uniquePrefix("invalid")}s`;
       const bad = makeEvent<TestEvent>("ItemAdded", { sku: "x", quantity: -1 });
-      const error = await caught(store.append(stream, [itemAdded("ok"), bad], { expectedRevision: "no_stream" }));
+      const error = await caught(
+        store.append(stream, [itemAdded("ok"), bad], { expectedRevision: "no_stream" }),
+      );
       expect(error).toBeInstanceOf(EventValidationError);
       expect((error as Error).message).toContain("quantity");
       expect(await caught(collect(store.readStream(stream)))).toBeInstanceOf(StreamNotFoundError);
@@ -189,7 +218,9 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
 
     it("when the batch is empty or repeats an id, then InvalidAppendError is thrown", async () => {
       const stream = `${uniquePrefix("empty")}s`;
-      expect(await caught(store.append(stream, [], { expectedRevision: "any" }))).toBeInstanceOf(InvalidAppendError);
+      expect(await caught(store.append(stream, [], { expectedRevision: "any" }))).toBeInstanceOf(
+        InvalidAppendError,
+      );
       const event = itemAdded("a");
       expect(await caught(store.append(stream, [event, event], { expectedRevision: "any" }))).toBeInstanceOf(
         InvalidAppendError,
@@ -262,7 +293,9 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       }
       const read = await collect(store.readStream(stream));
       expect(read).toHaveLength(rounds + 1);
-      expect(read.map((event) => Number(event.revision))).toEqual(Array.from({ length: rounds + 1 }, (_, i) => i));
+      expect(read.map((event) => Number(event.revision))).toEqual(
+        Array.from({ length: rounds + 1 }, (_, i) => i),
+      );
     });
 
     it("when 10 writers race to create the stream, then one wins and the others get WrongExpectedVersionError at revision 0", async () => {
@@ -286,15 +319,21 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
     it("when reading after a position with filters, then only matching later events come back, in order", async () => {
       const prefix = uniquePrefix("global");
       const before = await store.append(`${prefix}a`, [itemAdded("a0")], { expectedRevision: "no_stream" });
-      await store.append(`${prefix}b`, [itemAdded("b0"), makeEvent<TestEvent>("ItemRemoved", { sku: "b0" })], {
-        expectedRevision: "no_stream",
-      });
+      await store.append(
+        `${prefix}b`,
+        [itemAdded("b0"), makeEvent<TestEvent>("ItemRemoved", { sku: "b0" })],
+        {
+          expectedRevision: "no_stream",
+        },
+      );
       await store.append(`${prefix}a`, [itemAdded("a1")], { expectedRevision: 0n });
       await store.append(`${uniquePrefix("other")}x`, [itemAdded("x")], { expectedRevision: "no_stream" });
 
       const all = await collect(store.readAll({ filter: { streamPrefixes: [prefix] } }));
       expect(skus(all)).toEqual(["a0", "b0", "b0", "a1"]);
-      const after = await collect(store.readAll({ after: before.position, filter: { streamPrefixes: [prefix] } }));
+      const after = await collect(
+        store.readAll({ after: before.position, filter: { streamPrefixes: [prefix] } }),
+      );
       expect(skus(after)).toEqual(["b0", "b0", "a1"]);
       const removals = await collect(
         store.readAll({ filter: { streamPrefixes: [prefix], eventTypes: ["ItemRemoved"] } }),
@@ -303,27 +342,41 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       const limited = await collect(store.readAll({ filter: { streamPrefixes: [prefix] }, maxCount: 2 }));
       expect(skus(limited)).toEqual(["a0", "b0"]);
       for (let i = 1; i < all.length; i++) {
-        expect(comparePositions(all[i - 1]?.position as Position, all[i]?.position as Position)).toBeLessThan(0);
+        expect(comparePositions(all[i - 1]?.position as Position, all[i]?.position as Position)).toBeLessThan(
+          0,
+        );
       }
     });
 
     it("when a filtered page reaches the end, then `next` moves past the events it skipped", async () => {
       const prefix = uniquePrefix("horizon");
-      const wanted = await store.append(`${prefix}wanted`, [itemAdded("w")], { expectedRevision: "no_stream" });
+      const wanted = await store.append(`${prefix}wanted`, [itemAdded("w")], {
+        expectedRevision: "no_stream",
+      });
       const skipped = await store.append(`${uniquePrefix("skipped")}s`, [itemAdded("s1"), itemAdded("s2")], {
         expectedRevision: "no_stream",
       });
-      let page = await store.readAllPage({ after: wanted.position, filter: { streamPrefixes: [prefix] }, maxCount: 10 });
+      let page = await store.readAllPage({
+        after: wanted.position,
+        filter: { streamPrefixes: [prefix] },
+        maxCount: 10,
+      });
       // A reader that follows `next` until the end has scanned past the skipped events.
       while (!page.isEnd) {
-        page = await store.readAllPage({ after: page.next, filter: { streamPrefixes: [prefix] }, maxCount: 10 });
+        page = await store.readAllPage({
+          after: page.next,
+          filter: { streamPrefixes: [prefix] },
+          maxCount: 10,
+        });
       }
       expect(page.events).toEqual([]);
       expect(comparePositions(page.next, skipped.position)).toBeGreaterThanOrEqual(0);
     });
 
     it("when the head position is asked after an append, then it is at or after that append", async () => {
-      const result = await store.append(`${uniquePrefix("head")}s`, [itemAdded("h")], { expectedRevision: "no_stream" });
+      const result = await store.append(`${uniquePrefix("head")}s`, [itemAdded("h")], {
+        expectedRevision: "no_stream",
+      });
       const head = await store.headPosition();
       expect(head).not.toBeNull();
       expect(comparePositions(head as Position, result.position)).toBeGreaterThanOrEqual(0);
@@ -337,7 +390,10 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       const controller = new AbortController();
       const seen: string[] = [];
       const done = (async () => {
-        for await (const event of store.subscribeAll({ filter: { streamPrefixes: [prefix] }, signal: controller.signal })) {
+        for await (const event of store.subscribeAll({
+          filter: { streamPrefixes: [prefix] },
+          signal: controller.signal,
+        })) {
           seen.push(...skus([event]));
           if (seen.length === 3) controller.abort();
         }
@@ -369,7 +425,10 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       const controller = new AbortController();
       const delivered: RecordedEvent<TestEvent>[] = [];
       const subscriber = (async () => {
-        for await (const event of store.subscribeAll({ filter: { streamPrefixes: [prefix] }, signal: controller.signal })) {
+        for await (const event of store.subscribeAll({
+          filter: { streamPrefixes: [prefix] },
+          signal: controller.signal,
+        })) {
           delivered.push(event);
           if (delivered.length >= expectedTotal) break;
         }
@@ -382,7 +441,8 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
             const batch = Array.from({ length: eventsPerAppend }, (_, i) =>
               itemAdded(`w${writer}-${append * eventsPerAppend + i}`),
             );
-            expected = (await slowStore.append(`${prefix}w${writer}`, batch, { expectedRevision: expected })).nextRevision;
+            expected = (await slowStore.append(`${prefix}w${writer}`, batch, { expectedRevision: expected }))
+              .nextRevision;
           }
         }),
       );
@@ -399,15 +459,18 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       expect(new Set(ids).size).toBe(expectedTotal);
       expect(delivered).toHaveLength(expectedTotal);
       for (let i = 1; i < delivered.length; i++) {
-        expect(comparePositions(delivered[i - 1]?.position as Position, delivered[i]?.position as Position)).toBeLessThan(
-          0,
-        );
+        expect(
+          comparePositions(delivered[i - 1]?.position as Position, delivered[i]?.position as Position),
+        ).toBeLessThan(0);
       }
       const byStream = new Map<string, bigint[]>();
-      for (const event of delivered) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event.revision]);
+      for (const event of delivered)
+        byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event.revision]);
       expect(byStream.size).toBe(writers);
       for (const revisions of byStream.values()) {
-        expect(revisions).toEqual(Array.from({ length: appendsPerWriter * eventsPerAppend }, (_, i) => BigInt(i)));
+        expect(revisions).toEqual(
+          Array.from({ length: appendsPerWriter * eventsPerAppend }, (_, i) => BigInt(i)),
+        );
       }
       // A reader starting afterwards sees the same order.
       const replayed = await collect(store.readAll({ filter: { streamPrefixes: [prefix] } }));
@@ -433,7 +496,9 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       const prefix = uniquePrefix("corrupt");
       const stream = `${prefix}s`;
       await store.append(stream, [itemAdded("fine")], { expectedRevision: "no_stream" });
-      await lax.append(stream, [makeEvent("ItemAdded", { sku: "bad", quantity: 1.5 })], { expectedRevision: 0n });
+      await lax.append(stream, [makeEvent("ItemAdded", { sku: "bad", quantity: 1.5 })], {
+        expectedRevision: 0n,
+      });
 
       const fromStream = await caught(collect(store.readStream(stream)));
       expect(fromStream).toBeInstanceOf(CorruptEventError);

@@ -16,7 +16,12 @@ export function testDatabaseUrl(): string | undefined {
   return url && url.length > 0 ? url : undefined;
 }
 
-async function harnessOver(name: string, sql: SqlClient, schema: string, cleanup: () => Promise<void>): Promise<ContractHarness> {
+async function harnessOver(
+  name: string,
+  sql: SqlClient,
+  schema: string,
+  cleanup: () => Promise<void>,
+): Promise<ContractHarness> {
   const stores: EventStore<AnyEvent>[] = [];
   return {
     name,
@@ -25,7 +30,9 @@ async function harnessOver(name: string, sql: SqlClient, schema: string, cleanup
         sql,
         codec: options.codec,
         schema,
-        ...(options.insideAppendTransaction ? { insideAppendTransaction: options.insideAppendTransaction } : {}),
+        ...(options.insideAppendTransaction
+          ? { insideAppendTransaction: options.insideAppendTransaction }
+          : {}),
       });
       stores.push(store as unknown as EventStore<AnyEvent>);
       return store;
@@ -48,7 +55,11 @@ export async function pgliteHarness(): Promise<ContractHarness> {
  * dropped afterwards. The pool is large enough for the 24-writer test.
  */
 export async function serverPostgresHarness(url: string): Promise<ContractHarness> {
-  const sql = createPostgresClient({ connectionString: url, maxConnections: 32, applicationName: "contract-test" });
+  const sql = createPostgresClient({
+    connectionString: url,
+    maxConnections: 32,
+    applicationName: "contract-test",
+  });
   const schema = temporarySchemaName("es");
   return harnessOver("postgres", sql, schema, async () => {
     await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -35,7 +35,10 @@ export const NoteWrittenV1 = defineEvent({
   schema: z.strictObject({ note: z.string() }),
 });
 export const olderTestEvents = createEventRegistry([ItemAdded, ItemRemoved, NoteWrittenV1]);
-export type OlderTestEvent = EventOf<typeof ItemAdded> | EventOf<typeof ItemRemoved> | EventOf<typeof NoteWrittenV1>;
+export type OlderTestEvent =
+  | EventOf<typeof ItemAdded>
+  | EventOf<typeof ItemRemoved>
+  | EventOf<typeof NoteWrittenV1>;
 
 /** A buggy writer that accepted any quantity: what it stored no longer decodes. */
 export const LaxItemAdded = defineEvent({

@@ -1,0 +1,163 @@
+import { resolve } from "node:path";
+import type { SettingSources } from "./read-raw-settings.ts";
+import type { LOG_LEVELS, NODE_ENVS, Settings } from "./settings-schema.ts";
+
+/** `NODE_ENV`. */
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** `LOG_LEVEL`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Logging settings. */
+export interface LogConfig {
+  /** `LOG_LEVEL`, default `info`. */
+  readonly level: LogLevel;
+  /** `LOG_PRETTY`: human-readable lines instead of JSON, default `false`. */
+  readonly pretty: boolean;
+}
+
+/**
+ * Which event store backs the bot, derived from which URLs are set:
+ * `EVENTSTORE_URL` selects KurrentDB/EventStoreDB, else `DATABASE_URL` selects
+ * server Postgres, else the embedded PGlite store under `dataDir` is used.
+ */
+export type StoreConfig =
+  | {
+      readonly kind: "pglite";
+      /** Absolute data directory; the store picks its own sub-directory. */
+      readonly dataDir: string;
+      /** `EVENTSTORE_SCHEMA`. */
+      readonly schema: string;
+    }
+  | {
+      readonly kind: "postgres";
+      /** `DATABASE_URL` (secret). */
+      readonly url: string;
+      /** `EVENTSTORE_SCHEMA`. */
+      readonly schema: string;
+    }
+  | {
+      readonly kind: "esdb";
+      /** `EVENTSTORE_URL` (secret). */
+      readonly url: string;
+    };
+
+/** The ops HTTP server serving /metrics, /healthz and admin routes. */
+export interface OpsConfig {
+  /** `OPS_HOST`, default `127.0.0.1` so admin routes are not exposed by accident. */
+  readonly host: string;
+  /** `OPS_PORT`, default 9464; 0 picks an ephemeral port. */
+  readonly port: number;
+  /** `OPS_TOKEN` (secret): bearer token for admin routes. */
+  readonly token?: string;
+}
+
+/** `PROJECTIONS`: every projection, or only the named ones. */
+export type ProjectionSelection = "all" | readonly string[];
+
+/** Third-party credentials; each is optional unless a service requires it. */
+export interface BotSecrets {
+  /** `TELEGRAM_BOT_TOKEN`, file `telegram_bot_token.txt`. */
+  readonly telegramBotToken?: string;
+  /** `ANTHROPIC_API_KEY`, file `anthropic_api_key.txt`. */
+  readonly anthropicApiKey?: string;
+  /** `OPENAI_API_KEY`, file `openai_api_key.txt`. */
+  readonly openaiApiKey?: string;
+  /** `GEMINI_API_KEY`, file `gemini_api_key.txt`. */
+  readonly geminiApiKey?: string;
+  /** `E2B_API_KEY`, file `e2b_api_key.txt`. */
+  readonly e2bApiKey?: string;
+  /** `PAYMENT_PAYLOAD_SECRET`, file `payment_payload_secret.txt`: signs invoice payloads. */
+  readonly paymentPayloadSecret?: string;
+}
+
+/** Upstream API base URLs, without trailing slashes. Unset ones mean "SDK default". */
+export interface Endpoints {
+  /** `TELEGRAM_API_ROOT`, default `https://api.telegram.org`. */
+  readonly telegramApiRoot: string;
+  /** `ANTHROPIC_BASE_URL`. */
+  readonly anthropicBaseUrl?: string;
+  /** `OPENAI_BASE_URL`. */
+  readonly openaiBaseUrl?: string;
+  /** `GOOGLE_GEMINI_BASE_URL`. */
+  readonly googleGeminiBaseUrl?: string;
+  /** `E2B_API_URL`. */
+  readonly e2bApiUrl?: string;
+}
+
+/**
+ * The validated application configuration returned by {@link loadConfig}.
+ * Deeply frozen. `JSON.stringify(config)` (and of any nested object) yields the
+ * {@link describeConfig} view, so logging the config never leaks a secret.
+ */
+export interface AppConfig {
+  /** `NODE_ENV`, default `development`. */
+  readonly nodeEnv: NodeEnv;
+  readonly log: LogConfig;
+  /** `DATA_DIR` resolved against cwd, default `<cwd>/data`. */
+  readonly dataDir: string;
+  /** `DATABASE_URL` (secret): a postgres:// URL selecting server Postgres. */
+  readonly databaseUrl?: string;
+  /** `EVENTSTORE_URL` (secret): an esdb:// or kurrentdb:// URL. */
+  readonly eventStoreUrl?: string;
+  /** `EVENTSTORE_SCHEMA`, default `es`: the SQL schema of the SQL-backed event store. */
+  readonly eventStoreSchema: string;
+  /** The selected event store, derived from the URLs above. */
+  readonly store: StoreConfig;
+  readonly ops: OpsConfig;
+  /** `PROJECTIONS`, default `"all"`. */
+  readonly projections: ProjectionSelection;
+  readonly secrets: BotSecrets;
+  readonly endpoints: Endpoints;
+  /** Where each provided setting came from (never the value); unset settings are absent. */
+  readonly sources: SettingSources;
+}
+
+/** Reshapes flat validated settings into the nested {@link AppConfig}. */
+export function buildAppConfig(settings: Settings, sources: SettingSources, cwd: string): AppConfig {
+  const dataDir = resolve(cwd, settings.DATA_DIR);
+  return {
+    nodeEnv: settings.NODE_ENV,
+    log: { level: settings.LOG_LEVEL, pretty: settings.LOG_PRETTY },
+    dataDir,
+    ...defined("databaseUrl", settings.DATABASE_URL),
+    ...defined("eventStoreUrl", settings.EVENTSTORE_URL),
+    eventStoreSchema: settings.EVENTSTORE_SCHEMA,
+    store: selectStore(settings, dataDir),
+    ops: {
+      host: settings.OPS_HOST,
+      port: settings.OPS_PORT,
+      ...defined("token", settings.OPS_TOKEN),
+    },
+    projections: settings.PROJECTIONS,
+    secrets: {
+      ...defined("telegramBotToken", settings.TELEGRAM_BOT_TOKEN),
+      ...defined("anthropicApiKey", settings.ANTHROPIC_API_KEY),
+      ...defined("openaiApiKey", settings.OPENAI_API_KEY),
+      ...defined("geminiApiKey", settings.GEMINI_API_KEY),
+      ...defined("e2bApiKey", settings.E2B_API_KEY),
+      ...defined("paymentPayloadSecret", settings.PAYMENT_PAYLOAD_SECRET),
+    },
+    endpoints: {
+      telegramApiRoot: settings.TELEGRAM_API_ROOT,
+      ...defined("anthropicBaseUrl", settings.ANTHROPIC_BASE_URL),
+      ...defined("openaiBaseUrl", settings.OPENAI_BASE_URL),
+      ...defined("googleGeminiBaseUrl", settings.GOOGLE_GEMINI_BASE_URL),
+      ...defined("e2bApiUrl", settings.E2B_API_URL),
+    },
+    sources,
+  };
+}
+
+function selectStore(settings: Settings, dataDir: string): StoreConfig {
+  if (settings.EVENTSTORE_URL !== undefined) return { kind: "esdb", url: settings.EVENTSTORE_URL };
+  if (settings.DATABASE_URL !== undefined) {
+    return { kind: "postgres", url: settings.DATABASE_URL, schema: settings.EVENTSTORE_SCHEMA };
+  }
+  return { kind: "pglite", dataDir, schema: settings.EVENTSTORE_SCHEMA };
+}
+
+/** `{ key: value }` when value is defined, else `{}`: optional keys are omitted, never `undefined`. */
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}

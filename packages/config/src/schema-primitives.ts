@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/*
+ * Small zod builders for env-style strings. Each carries a human message of the
+ * form "expected ..."; the loader appends the offending value for non-secrets.
+ */
+
+/** A case-insensitive choice among `values`, normalised to lowercase. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(values, { error: `expected one of ${values.join(", ")}` }));
+}
+
+/** "1"/"true" or "0"/"false", case-insensitive. */
+export function booleanish() {
+  return z.stringbool({
+    truthy: ["1", "true"],
+    falsy: ["0", "false"],
+    error: "expected 1, true, 0 or false",
+  });
+}
+
+/** A TCP port, 0 meaning "pick an ephemeral port". */
+export function port() {
+  const error = "expected an integer 0-65535";
+  return z
+    .string()
+    .regex(/^\d{1,5}$/, { error })
+    .transform(Number)
+    .pipe(z.number().int().max(65_535, { error }));
+}
+
+/** A URL whose scheme is one of `schemes` (each without "://"). */
+export function urlWithScheme(schemes: readonly string[], description: string) {
+  return z.string().refine((value) => hasScheme(value, schemes), { error: `expected ${description}` });
+}
+
+/** An http(s) base URL; trailing slashes are dropped so callers can append paths. */
+export function httpUrl() {
+  return urlWithScheme(["http", "https"], "an http:// or https:// URL").transform((value) =>
+    value.replace(/\/+$/, ""),
+  );
+}
+
+/**
+ * A lowercase, unquoted Postgres identifier. Lowercase only, because Postgres folds
+ * unquoted names and a mixed-case schema would need quoting everywhere.
+ */
+export function sqlIdentifier() {
+  return z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+    error:
+      "expected a lowercase SQL identifier (a-z, 0-9 and _, not starting with a digit, at most 63 characters)",
+  });
+}
+
+/** A host name or IP literal to bind to. */
+export function host() {
+  return z.string().regex(/^[^\s/]+$/, { error: "expected a host name or IP address" });
+}
+
+/** `"all"` (or `*`) selects everything; otherwise a comma-separated list of names. */
+export function nameList() {
+  const error = 'expected "all" or a comma-separated list of names (letters, digits, _ . -)';
+  return z.string().transform((value, ctx): "all" | readonly string[] => {
+    const lowered = value.toLowerCase();
+    if (lowered === "all" || lowered === "*") return "all";
+    const names = value.split(",").map((name) => name.trim());
+    if (names.some((name) => !/^[A-Za-z0-9_.-]+$/.test(name))) {
+      ctx.addIssue({ code: "custom", message: error });
+      return z.NEVER;
+    }
+    return [...new Set(names)];
+  });
+}
+
+/** A Telegram bot token as issued by @BotFather: `<numeric bot id>:<secret>`. */
+export function telegramBotToken() {
+  return z.string().regex(/^\d+:\S+$/, { error: "expected <bot id>:<secret> as issued by @BotFather" });
+}
+
+function hasScheme(value: string, schemes: readonly string[]): boolean {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/(.+)$/i.exec(value);
+  if (match === null) return false;
+  const scheme = match[1]?.toLowerCase() ?? "";
+  if (!schemes.includes(scheme)) return false;
+  // Cluster URLs such as esdb://a:2113,b:2113 are not WHATWG-parseable, so only
+  // the http(s) family, where fetch() will parse it later anyway, is parsed strictly.
+  if (scheme === "http" || scheme === "https") return URL.canParse(value);
+  return true;
+}

@@ -1,0 +1,4 @@
+export * from "./queries.ts";
+export * from "./schema.ts";
+export * from "./thread-patch.ts";
+export * from "./threads-projection.ts";

@@ -1,0 +1,93 @@
+import { type SqlExecutor, sqlIdentifier } from "@bot/sql";
+
+/** A row of the threads read model. */
+export interface ThreadRow {
+  readonly stream: string;
+  readonly chatId: number;
+  readonly topicId: number | null;
+  readonly userId: number;
+  readonly chatType: string | null;
+  readonly title: string | null;
+  readonly modelId: string | null;
+  readonly messageCount: number;
+  readonly contextMessageCount: number;
+  readonly contextResets: number;
+  readonly firstActivityAt: string;
+  readonly lastActivityAt: string;
+  readonly lastRevision: bigint;
+}
+
+interface RawThreadRow {
+  stream: string;
+  chat_id: string;
+  topic_id: string | null;
+  user_id: string;
+  chat_type: string | null;
+  title: string | null;
+  model_id: string | null;
+  message_count: number;
+  context_message_count: number;
+  context_resets: number;
+  first_activity_at: Date | string;
+  last_activity_at: Date | string;
+  last_revision: string;
+}
+
+const COLUMNS = `stream, chat_id::text AS chat_id, topic_id::text AS topic_id, user_id::text AS user_id, chat_type,
+  title, model_id, message_count, context_message_count, context_resets, first_activity_at, last_activity_at,
+  last_revision::text AS last_revision`;
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+function toThreadRow(raw: RawThreadRow): ThreadRow {
+  return {
+    stream: raw.stream,
+    chatId: Number(raw.chat_id),
+    topicId: raw.topic_id === null ? null : Number(raw.topic_id),
+    userId: Number(raw.user_id),
+    chatType: raw.chat_type,
+    title: raw.title,
+    modelId: raw.model_id,
+    messageCount: raw.message_count,
+    contextMessageCount: raw.context_message_count,
+    contextResets: raw.context_resets,
+    firstActivityAt: iso(raw.first_activity_at),
+    lastActivityAt: iso(raw.last_activity_at),
+    lastRevision: BigInt(raw.last_revision),
+  };
+}
+
+/** Reads one thread by stream name from the live schema (`schema` overrides it in tests). */
+export async function findThread(
+  sql: SqlExecutor,
+  stream: string,
+  schema = "threads",
+): Promise<ThreadRow | null> {
+  const { rows } = await sql.query<RawThreadRow>(
+    `SELECT ${COLUMNS} FROM ${sqlIdentifier(schema)}.threads WHERE stream = $1`,
+    [stream],
+  );
+  return rows[0] ? toThreadRow(rows[0]) : null;
+}
+
+/** A user's threads, most recently active first. */
+export async function listUserThreads(
+  sql: SqlExecutor,
+  userId: number,
+  options: { limit?: number; schema?: string } = {},
+): Promise<ThreadRow[]> {
+  const { rows } = await sql.query<RawThreadRow>(
+    `SELECT ${COLUMNS} FROM ${sqlIdentifier(options.schema ?? "threads")}.threads
+      WHERE user_id = $1 ORDER BY last_activity_at DESC, stream LIMIT $2`,
+    [userId, options.limit ?? 50],
+  );
+  return rows.map(toThreadRow);
+}
+
+/** Every thread row ordered by stream (tests and audits). */
+export async function listAllThreads(sql: SqlExecutor, schema = "threads"): Promise<ThreadRow[]> {
+  const { rows } = await sql.query<RawThreadRow>(
+    `SELECT ${COLUMNS} FROM ${sqlIdentifier(schema)}.threads ORDER BY stream`,
+  );
+  return rows.map(toThreadRow);
+}
