@@ -24,7 +24,10 @@ export function prepareAppend<E extends AnyEvent>(
   options: AppendOptions,
 ): E[] {
   if (stream.length === 0 || stream.length > MAX_STREAM_NAME || stream.startsWith("$")) {
-    throw new InvalidAppendError(stream, `stream names are 1-${MAX_STREAM_NAME} characters and may not start with $`);
+    throw new InvalidAppendError(
+      stream,
+      `stream names are 1-${MAX_STREAM_NAME} characters and may not start with $`,
+    );
   }
   const expected = options.expectedRevision;
   if (typeof expected === "bigint" && expected < 0n) {
@@ -56,7 +59,10 @@ export interface StoredEvent {
 }
 
 /** Decodes a stored event, naming its stream and revision if it is corrupt. */
-export function decodeStored<E extends AnyEvent>(codec: EventCodec<E>, stored: StoredEvent): RecordedEvent<E> {
+export function decodeStored<E extends AnyEvent>(
+  codec: EventCodec<E>,
+  stored: StoredEvent,
+): RecordedEvent<E> {
   let event: E;
   try {
     event = codec.decode(stored);

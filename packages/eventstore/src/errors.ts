@@ -89,3 +89,21 @@ export class InvalidAppendError extends EventStoreError {
     super(`append to ${JSON.stringify(stream)} is invalid: ${problem}`);
   }
 }
+
+/**
+ * A one-off global read waited too long for a transaction that was open when it
+ * started; events it committed after could otherwise be missed. Usually a client
+ * idle in a transaction: see pg_stat_activity.
+ */
+export class GlobalReadBlockedError extends EventStoreError {
+  override readonly name = "GlobalReadBlockedError";
+  constructor(
+    readonly oldestOpenTransaction: bigint,
+    readonly waitedMs: number,
+  ) {
+    super(
+      `global read waited ${waitedMs} ms for transaction ${oldestOpenTransaction} to finish; ` +
+        "find it with: SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start",
+    );
+  }
+}

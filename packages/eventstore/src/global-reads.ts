@@ -1,6 +1,12 @@
 import type { AnyEvent } from "@bot/domain";
 import type { Position } from "./position.ts";
-import type { AllPage, ReadAllOptions, ReadAllPageOptions, RecordedEvent, SubscribeAllOptions } from "./types.ts";
+import type {
+  AllPage,
+  ReadAllOptions,
+  ReadAllPageOptions,
+  RecordedEvent,
+  SubscribeAllOptions,
+} from "./types.ts";
 import type { Wakeup } from "./wakeup.ts";
 
 /** Page size for reads that do not state one. */
@@ -68,12 +74,15 @@ export async function* pollBatches<E extends AnyEvent>(
       maxCount,
     });
     if (options.signal.aborted) return;
-    const moved = after === undefined || page.next.commit !== after.commit || page.next.prepare !== after.prepare;
+    const moved =
+      after === undefined || page.next.commit !== after.commit || page.next.prepare !== after.prepare;
     if (page.events.length > 0 || moved) yield page;
     after = page.next;
     blockedRounds = blocked ? blockedRounds + 1 : 0;
     if (page.isEnd) {
-      const wait = blocked ? Math.min(polling.blockedPollMs * 2 ** (blockedRounds - 1), 250) : polling.idlePollMs;
+      const wait = blocked
+        ? Math.min(polling.blockedPollMs * 2 ** (blockedRounds - 1), 250)
+        : polling.idlePollMs;
       await polling.wakeup.wait(seen, wait, options.signal);
     }
   }

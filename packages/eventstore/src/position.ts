@@ -40,3 +40,13 @@ export function parsePosition(text: string): Position {
   if (!match?.[1] || !match[2]) throw new Error(`"${text}" is not a position (expected <commit>/<prepare>)`);
   return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
 }
+
+const MAX_BIGINT = 9223372036854775807n;
+
+/**
+ * For people: like {@link formatPosition}, but a checkpoint that ends a scan of
+ * the whole log up to a transaction (prepare = max) is shown as `<commit>/end`.
+ */
+export function describePosition(position: Position): string {
+  return position.prepare === MAX_BIGINT ? `${position.commit}/end` : formatPosition(position);
+}

@@ -23,6 +23,8 @@ export interface CheckpointRow {
   readonly eventsApplied: bigint;
   readonly status: ProjectionStatus;
   readonly failure: ProjectionFailure | null;
+  /** True while a rebuild's pause lease on this (live) schema is in force. */
+  readonly paused: boolean;
   readonly updatedAt: string;
 }
 
@@ -41,6 +43,9 @@ export function checkpointTableSql(schema: string): string {
     events_applied bigint NOT NULL DEFAULT 0,
     status text NOT NULL CHECK (status IN ('live', 'building', 'failed')),
     failure jsonb,
+    -- Set by a rebuild about to swap: live workers hold off until then (a lease, so
+    -- a crashed rebuild cannot freeze the live projection).
+    paused_until timestamptz,
     updated_at timestamptz NOT NULL DEFAULT now()
   )`;
 }
@@ -53,11 +58,13 @@ interface RawCheckpoint {
   events_applied: string;
   status: ProjectionStatus;
   failure: ProjectionFailure | null;
+  paused: boolean;
   updated_at: Date | string;
 }
 
 const SELECT_CHECKPOINT = `SELECT name, version, commit_position::text AS commit_position,
-  prepare_position::text AS prepare_position, events_applied::text AS events_applied, status, failure, updated_at`;
+  prepare_position::text AS prepare_position, events_applied::text AS events_applied, status, failure,
+  COALESCE(paused_until > now(), false) AS paused, updated_at`;
 
 function toRow(raw: RawCheckpoint): CheckpointRow {
   return {
@@ -67,6 +74,7 @@ function toRow(raw: RawCheckpoint): CheckpointRow {
     eventsApplied: BigInt(raw.events_applied),
     status: raw.status,
     failure: raw.failure,
+    paused: raw.paused,
     updatedAt: raw.updated_at instanceof Date ? raw.updated_at.toISOString() : String(raw.updated_at),
   };
 }
@@ -144,4 +152,16 @@ export async function setStatus(sql: SqlExecutor, schema: string, status: Projec
     `UPDATE ${schema}._projection SET status = $1, failure = CASE WHEN $1 = 'failed' THEN failure END, updated_at = now()`,
     [status],
   );
+}
+
+/** Pauses live workers of `schema` for `seconds` (a rebuild closing its last gap). */
+export async function pauseLiveWorkers(sql: SqlExecutor, schema: string, seconds: number): Promise<void> {
+  await sql.query(`UPDATE ${schema}._projection SET paused_until = now() + make_interval(secs => $1)`, [
+    seconds,
+  ]);
+}
+
+/** Ends a pause early (the rebuild swapped, failed or was aborted). */
+export async function resumeLiveWorkers(sql: SqlExecutor, schema: string): Promise<void> {
+  await sql.query(`UPDATE ${schema}._projection SET paused_until = NULL`);
 }

@@ -57,6 +57,11 @@ class CheckpointMoved extends Error {
   override readonly name = "CheckpointMoved";
 }
 
+/** A rebuild is closing its last gap before swapping: hold off and retry shortly. */
+class PausedForSwap extends Error {
+  override readonly name = "PausedForSwap";
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -91,6 +96,7 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
     const started = performance.now();
     await sql.transaction(async (tx: SqlExecutor) => {
       const checkpoint = await lockCheckpoint(tx, schema);
+      if (checkpoint.paused) throw new PausedForSwap();
       if (comparePositions(checkpoint.position, from) !== 0) throw new CheckpointMoved();
       if (events.length > 0) {
         await tx.query("SELECT set_config('search_path', $1, true)", [schema]);
@@ -113,7 +119,8 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
       await commit(batch.events, from, batch.next);
       return;
     } catch (error) {
-      if (error instanceof CheckpointMoved || isTransientSqlError(error)) throw error;
+      if (error instanceof CheckpointMoved || error instanceof PausedForSwap || isTransientSqlError(error))
+        throw error;
       if (batch.events.length <= 1) {
         const [event] = batch.events;
         throw event ? new ProjectionHandlerError(projection.name, event, { cause: error }) : error;
@@ -124,7 +131,8 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
       try {
         await commit([event], position, event.position);
       } catch (error) {
-        if (error instanceof CheckpointMoved || isTransientSqlError(error)) throw error;
+        if (error instanceof CheckpointMoved || error instanceof PausedForSwap || isTransientSqlError(error))
+          throw error;
         throw new ProjectionHandlerError(projection.name, event, { cause: error });
       }
       position = event.position;
@@ -196,6 +204,10 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
         if (finishing) return { kind: "caught_up", position: persisted };
       }
     } catch (error) {
+      if (error instanceof PausedForSwap) {
+        await sleep(50, signal);
+        continue;
+      }
       if (error instanceof CheckpointMoved) {
         logger.info({ projection: projection.name, schema }, "checkpoint moved elsewhere; resuming from it");
         continue;

@@ -2,7 +2,13 @@ import type { AnyEvent } from "@bot/domain";
 import { comparePositions, type EventStore, type Position } from "@bot/eventstore";
 import type { Logger } from "@bot/observability";
 import type { SqlClient } from "@bot/sql";
-import { createProjectionSchema, readCheckpoint, schemaExists } from "./checkpoint.ts";
+import {
+  createProjectionSchema,
+  pauseLiveWorkers,
+  readCheckpoint,
+  resumeLiveWorkers,
+  schemaExists,
+} from "./checkpoint.ts";
 import { RebuildInProgressError } from "./errors.ts";
 import type { Projection } from "./projection.ts";
 import { runProjectionWorker, type WorkerProgress } from "./projection-worker.ts";
@@ -21,8 +27,11 @@ export function retiredSchemaName(projection: string): string {
 /** A rebuild whose heartbeat is older than this is considered dead and is replaced. */
 const STALE_REBUILD_MS = 30_000;
 
-/** Catch-up rounds before swapping even if the live schema is a few events ahead. */
-const MAX_SWAP_ROUNDS = 10;
+/** Optimistic catch-up rounds before live workers are paused to close the last gap. */
+const OPTIMISTIC_ROUNDS = 3;
+
+/** Length of the pause lease on live workers; a crashed rebuild frees them after it. */
+const PAUSE_SECONDS = 30;
 
 /** What a rebuild needs. */
 export interface RebuildDeps<E extends AnyEvent> {
@@ -74,11 +83,19 @@ export async function rebuildProjection<E extends AnyEvent>(deps: RebuildDeps<E>
   });
   logger.info({ projection: live, schema: target }, "rebuild started");
 
-  // Catch up, then swap if the rebuilt schema is at least as far as the live one, so
-  // readers never see the read model step back. Under constant load the live worker
-  // may keep a step ahead; after a few rounds the swap happens anyway and the live
-  // worker closes the small gap from the rebuilt checkpoint.
+  // Catch up, then swap only if the rebuilt schema is at least as far as the live
+  // one, so readers never see the read model step back. Under constant load the
+  // live worker may stay a step ahead; after a few rounds the live workers are
+  // paused (a lease) while the rebuild closes the gap, then the swap happens.
+  let paused = false;
+  const unpause = async () => {
+    if (paused && (await schemaExists(sql, live))) await resumeLiveWorkers(sql, live);
+  };
   for (let round = 1; ; round++) {
+    if (round > OPTIMISTIC_ROUNDS && (await schemaExists(sql, live))) {
+      await pauseLiveWorkers(sql, live, PAUSE_SECONDS);
+      paused = true;
+    }
     const outcome = await runProjectionWorker({
       store: deps.store,
       sql,
@@ -92,10 +109,12 @@ export async function rebuildProjection<E extends AnyEvent>(deps: RebuildDeps<E>
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
     if (outcome.kind === "failed") {
+      await unpause();
       metrics.rebuilt(live, "failed");
       throw outcome.error;
     }
     if (outcome.kind === "stopped") {
+      await unpause();
       metrics.rebuilt(live, "aborted");
       logger.warn({ projection: live }, "rebuild aborted before the swap; the live schema is unchanged");
       return {
@@ -115,7 +134,7 @@ export async function rebuildProjection<E extends AnyEvent>(deps: RebuildDeps<E>
         const rebuilt = await readCheckpoint(tx, target);
         const behind =
           current !== null && rebuilt !== null && comparePositions(rebuilt.position, current.position) < 0;
-        if (behind && round < MAX_SWAP_ROUNDS) return false;
+        if (behind) return false;
         await tx.exec(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
       }
       await tx.exec(`ALTER SCHEMA ${target} RENAME TO ${live}`);

@@ -4,10 +4,12 @@ import {
   createProjectionSchema,
   noRunnerMetrics,
   ProjectionRunner,
+  pauseLiveWorkers,
   RebuildInProgressError,
   readCheckpoint,
   rebuildProjection,
   rebuildSchemaName,
+  resumeLiveWorkers,
   schemaExists,
   type WorkerProgress,
 } from "../src/index.ts";
@@ -159,6 +161,35 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
       expect(lines().some((line) => String(line.msg).includes("version changed"))).toBe(true);
     } finally {
       await v2.stop();
+    }
+  });
+
+  it("when a rebuild pauses the live workers to close its last gap, then they hold off until the lease ends", async () => {
+    const name = newName("paused");
+    const prefix = uniquePrefix("paused");
+    const runner = new ProjectionRunner({
+      store: backing.store,
+      sql: backing.sql,
+      projections: [itemsProjection(name)],
+      logger: memoryLogger().logger,
+    });
+    runner.start();
+    try {
+      const first = await backing.store.append(`${prefix}s`, [itemAdded("before")], {
+        expectedRevision: "no_stream",
+      });
+      await runner.waitFor(name, first.position, { timeoutMs: 10_000 });
+      await pauseLiveWorkers(backing.sql, name, 30);
+      const second = await backing.store.append(`${prefix}s`, [itemAdded("during")], {
+        expectedRevision: 0n,
+      });
+      await sleep(300);
+      expect((await itemQuantities(backing.sql, name)).during).toBeUndefined();
+      await resumeLiveWorkers(backing.sql, name);
+      await runner.waitFor(name, second.position, { timeoutMs: 10_000 });
+      expect((await itemQuantities(backing.sql, name)).during).toBe(1);
+    } finally {
+      await runner.stop();
     }
   });
 

@@ -1,9 +1,14 @@
 import type { AnyEvent, EventCodec } from "@bot/domain";
 import { isUniqueViolation, migrate, type SqlClient, type SqlExecutor, sqlIdentifier } from "@bot/sql";
 import { decodeStored, prepareAppend, type StorePolicy } from "../codec.ts";
-import { DuplicateEventIdError, StreamNotFoundError, WrongExpectedVersionError } from "../errors.ts";
+import {
+  DuplicateEventIdError,
+  GlobalReadBlockedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from "../errors.ts";
 import { flattenBatches, type PollPage, pollBatches, readAllByPages } from "../global-reads.ts";
-import { type Position, START } from "../position.ts";
+import { type Position, parsePosition, START } from "../position.ts";
 import type {
   AllFilter,
   AllPage,
@@ -17,6 +22,7 @@ import type {
   SubscribeAllOptions,
 } from "../types.ts";
 import { Wakeup } from "../wakeup.ts";
+import { AppendNotifier } from "./append-notifier.ts";
 import { appendedChannel, eventLogMigrations } from "./schema.ts";
 
 /** Options of {@link createPostgresEventStore}. */
@@ -34,6 +40,14 @@ export interface PostgresEventStoreOptions<E extends AnyEvent> {
   readonly idlePollMs?: number;
   /** First re-poll while an older open transaction hides newer commits (default 2 ms). */
   readonly blockedPollMs?: number;
+  /**
+   * How long a one-off global read (readAll, readAllPage, headPosition) waits for
+   * transactions that were open when it started (default 10 000 ms), before
+   * failing with GlobalReadBlockedError.
+   */
+  readonly inFlightWaitMs?: number;
+  /** Called when the post-commit NOTIFY fails (subscribers then rely on their poll). */
+  readonly onNotifyError?: (error: unknown) => void;
   /**
    * Test seam: runs inside the append's transaction after the rows are written and
    * before COMMIT, so tests can hold transactions open (the late-commit test).
@@ -57,6 +71,7 @@ interface EventRow {
 
 interface GlobalRow extends Partial<EventRow> {
   readonly horizon: string;
+  readonly xmax: string;
   readonly blocked: boolean;
 }
 
@@ -99,12 +114,16 @@ export async function createPostgresEventStore<E extends AnyEvent>(
   await migrate(sql, s, eventLogMigrations(s));
 
   const wakeup = new Wakeup();
-  const unlisten = await sql.listen(appendedChannel(s), () => wakeup.notify());
+  const channel = appendedChannel(s);
+  const unlisten = await sql.listen(channel, () => wakeup.notify());
+  const notifier = new AppendNotifier(sql, channel, options.onNotifyError);
   const polling = {
     wakeup,
     idlePollMs: options.idlePollMs ?? (sql.dialect === "pglite" ? 250 : 1000),
     blockedPollMs: options.blockedPollMs ?? 2,
   };
+
+  const inFlightWaitMs = options.inFlightWaitMs ?? 10_000;
 
   const toRecorded = (row: EventRow): RecordedEvent<E> =>
     decodeStored(codec, {
@@ -214,6 +233,8 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     if (!row.ok || row.transaction_id === null || row.last_position === null) {
       return resolveRefusedAppend(stream, encoded, appendOptions.expectedRevision);
     }
+    wakeup.notify();
+    notifier.poke();
     return {
       nextRevision: BigInt(row.current_revision),
       position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.last_position) },
@@ -270,7 +291,8 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     return clauses;
   }
 
-  async function readPage(pageOptions: ReadAllPageOptions): Promise<PollPage<E>> {
+  /** One global page as the database sees it now, with the snapshot bounds it was read under. */
+  async function queryPage(pageOptions: ReadAllPageOptions) {
     const maxCount = Math.max(1, Math.min(10_000, Math.floor(pageOptions.maxCount)));
     const after = pageOptions.after ?? START;
     const params: unknown[] = [maxCount];
@@ -281,8 +303,15 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     }
     const filters = filterClauses(pageOptions.filter, params);
     const { rows } = await sql.query<GlobalRow>(
-      `WITH horizon AS MATERIALIZED (
-         SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+      `WITH snapshot AS MATERIALIZED (
+         SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax
+       ), horizon AS MATERIALIZED (
+         -- blocked: a committed row is hidden because an older transaction is still open.
+         -- The newest transaction id comes from the index, scanned backwards (one row).
+         SELECT s.xmin, s.xmax, COALESCE(
+                  (SELECT b.transaction_id FROM ${s}.events b ORDER BY b.transaction_id DESC LIMIT 1) >= s.xmin,
+                  false) AS blocked
+           FROM snapshot s
        ), page AS (
          SELECT e.transaction_id, e.global_position, e.stream, e.revision, e.type, e.data, e.metadata, e.recorded_at
            FROM ${s}.events e
@@ -290,8 +319,7 @@ export async function createPostgresEventStore<E extends AnyEvent>(
           ORDER BY e.transaction_id, e.global_position
           LIMIT $1
        )
-       SELECT h.xmin::text AS horizon,
-              EXISTS (SELECT 1 FROM ${s}.events b WHERE b.transaction_id >= h.xmin) AS blocked,
+       SELECT h.xmin::text AS horizon, h.xmax::text AS xmax, h.blocked,
               p.transaction_id::text AS transaction_id, p.global_position::text AS global_position, p.stream,
               p.revision::text AS revision, p.type, p.data, p.metadata, p.recorded_at
          FROM horizon h LEFT JOIN page p ON true
@@ -301,13 +329,14 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     const head = rows[0];
     if (!head) throw new Error("global read returned no horizon row");
     const events: RecordedEvent<E>[] = [];
-    for (const row of rows)
+    for (const row of rows) {
       if (row.transaction_id !== null && row.transaction_id !== undefined)
         events.push(toRecorded(row as EventRow));
+    }
     const lastEvent = events[events.length - 1];
-    const isEnd = events.length < maxCount;
+    const scannedAll = events.length < maxCount;
     let next: Position = lastEvent ? lastEvent.position : after;
-    if (isEnd) {
+    if (scannedAll) {
       // Everything below the horizon was scanned: continue after it.
       const scanned: Position = { commit: BigInt(head.horizon) - 1n, prepare: BigInt(MAX_REVISION) };
       if (
@@ -317,11 +346,47 @@ export async function createPostgresEventStore<E extends AnyEvent>(
         next = scanned;
       }
     }
-    return { page: { events, next, isEnd }, blocked: head.blocked };
+    return {
+      events,
+      next,
+      scannedAll,
+      blocked: head.blocked,
+      xmin: BigInt(head.horizon),
+      xmax: BigInt(head.xmax),
+    };
+  }
+
+  /**
+   * A global page. Live subscriptions take what is visible now (`waitForInFlight`
+   * false) and re-poll while blocked. One-off reads (readAll, readAllPage) also see
+   * every event committed before the call: if such events hide behind a
+   * transaction that was open when the call started, they wait for it to end.
+   */
+  async function readPage(pageOptions: ReadAllPageOptions, waitForInFlight = false): Promise<PollPage<E>> {
+    const deadline = Date.now() + inFlightWaitMs;
+    let delay = 1;
+    let callStart: bigint | null = null;
+    for (;;) {
+      const page = await queryPage(pageOptions);
+      callStart ??= page.xmax;
+      const settled = !page.scannedAll || !page.blocked || page.xmin >= callStart;
+      if (settled || !waitForInFlight) {
+        return {
+          page: { events: page.events, next: page.next, isEnd: page.scannedAll },
+          blocked: page.blocked,
+        };
+      }
+      if (page.events.length > 0) {
+        return { page: { events: page.events, next: page.next, isEnd: false }, blocked: page.blocked };
+      }
+      if (Date.now() >= deadline) throw new GlobalReadBlockedError(page.xmin, inFlightWaitMs);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 50);
+    }
   }
 
   const readAllPage = async (pageOptions: ReadAllPageOptions): Promise<AllPage<E>> =>
-    (await readPage(pageOptions)).page;
+    (await readPage(pageOptions, true)).page;
   const subscribeAllBatches = (subscribeOptions: SubscribeAllOptions) =>
     pollBatches(readPage, polling, subscribeOptions);
 
@@ -333,18 +398,43 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     subscribeAll: (subscribeOptions) => flattenBatches(subscribeAllBatches(subscribeOptions)),
     subscribeAllBatches,
     async headPosition() {
-      const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
-        `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
-           FROM ${s}.events e
-          WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY e.transaction_id DESC, e.global_position DESC
-          LIMIT 1`,
-      );
-      const row = rows[0];
-      return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : null;
+      // The newest event visible to global readers, after waiting (like readAll)
+      // for transactions that were open when the call started.
+      const deadline = Date.now() + inFlightWaitMs;
+      let delay = 1;
+      let callStart: bigint | null = null;
+      for (;;) {
+        const { rows } = await sql.query<{
+          xmin: string;
+          xmax: string;
+          blocked: boolean;
+          last: string | null;
+        }>(
+          `WITH snapshot AS MATERIALIZED (
+             SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax
+           )
+           SELECT s.xmin::text AS xmin, s.xmax::text AS xmax,
+                  COALESCE((SELECT b.transaction_id FROM ${s}.events b ORDER BY b.transaction_id DESC LIMIT 1) >= s.xmin,
+                           false) AS blocked,
+                  (SELECT e.transaction_id::text || '/' || e.global_position::text
+                     FROM ${s}.events e
+                    WHERE e.transaction_id < s.xmin
+                    ORDER BY e.transaction_id DESC, e.global_position DESC
+                    LIMIT 1) AS last
+             FROM snapshot s`,
+        );
+        const row = rows[0];
+        if (!row) throw new Error("head query returned no row");
+        callStart ??= BigInt(row.xmax);
+        if (!row.blocked || BigInt(row.xmin) >= callStart) return row.last ? parsePosition(row.last) : null;
+        if (Date.now() >= deadline) throw new GlobalReadBlockedError(BigInt(row.xmin), inFlightWaitMs);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 50);
+      }
     },
     async close() {
       wakeup.notify();
+      await notifier.idle();
       await unlisten();
       if (options.ownsClient) await sql.close();
     },

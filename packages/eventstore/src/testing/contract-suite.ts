@@ -258,13 +258,29 @@ export function describeEventStoreContract(createHarness: () => Promise<Contract
       expect(skus(await collect(store.readStream(stream)))).toEqual(["a", "b"]);
     });
 
-    it("when an id already used in another stream is appended, then DuplicateEventIdError is thrown", async () => {
+    it("when an id already used in another stream is appended, then DuplicateEventIdError is thrown (where the adapter indexes ids globally)", async () => {
       const prefix = uniquePrefix("dup");
       const event = itemAdded("a");
       await store.append(`${prefix}one`, [event], { expectedRevision: "no_stream" });
-      const error = await caught(store.append(`${prefix}two`, [event], { expectedRevision: "no_stream" }));
+      const attempt = store.append(`${prefix}two`, [event], { expectedRevision: "no_stream" });
+      if (!harness.uniqueEventIdsAcrossStreams) {
+        await attempt;
+        return;
+      }
+      const error = await caught(attempt);
       expect(error).toBeInstanceOf(DuplicateEventIdError);
       expect(await caught(collect(store.readStream(`${prefix}two`)))).toBeInstanceOf(StreamNotFoundError);
+    });
+
+    it("when a retry reuses some ids of an earlier append but not all, then DuplicateEventIdError is thrown", async () => {
+      const stream = `${uniquePrefix("partial")}s`;
+      const first = itemAdded("a");
+      await store.append(stream, [first, itemAdded("b")], { expectedRevision: "no_stream" });
+      const error = await caught(
+        store.append(stream, [first, itemAdded("c")], { expectedRevision: "no_stream" }),
+      );
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect(skus(await collect(store.readStream(stream)))).toEqual(["a", "b"]);
     });
   });
 

@@ -19,6 +19,12 @@ export interface OpenStoreOptions<E extends AnyEvent> {
 export interface ContractHarness {
   /** Adapter name shown in test titles. */
   readonly name: string;
+  /**
+   * Whether an event id is unique across the whole log. PostgreSQL enforces it with
+   * a unique index; EventStoreDB only recognises ids within the target stream
+   * (docs/decisions/0003-eventstoredb-adapter.md), so that one test is adapter-specific.
+   */
+  readonly uniqueEventIdsAcrossStreams: boolean;
   /** Opens a store on the shared backing database; closed by {@link close}. */
   open<E extends AnyEvent>(options: OpenStoreOptions<E>): Promise<EventStore<E>>;
   /** Closes every store opened and the backing connections. */

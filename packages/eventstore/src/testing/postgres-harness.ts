@@ -25,6 +25,7 @@ async function harnessOver(
   const stores: EventStore<AnyEvent>[] = [];
   return {
     name,
+    uniqueEventIdsAcrossStreams: true,
     async open<E extends AnyEvent>(options: OpenStoreOptions<E>): Promise<EventStore<E>> {
       const store = await createPostgresEventStore<E>({
         sql,

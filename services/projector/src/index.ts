@@ -1,0 +1,4 @@
+export * from "./admin-routes.ts";
+export * from "./projections.ts";
+export * from "./projector-process.ts";
+export * from "./rebuild-with-progress.ts";
