@@ -42,11 +42,28 @@ export function nanoUsd(value: number): NanoUsd {
   return value as NanoUsd;
 }
 
-/** Sums amounts exactly; throws on overflow. */
+/**
+ * Sums amounts exactly; throws when the total is not a safe integer. A partial sum
+ * past 2^53 would be rounded silently (`MAX + 2 - 2` gave `MAX - 1`), so the sum
+ * falls back to bigint as soon as one partial sum leaves the safe range.
+ */
 export function addUsd(...amounts: readonly NanoUsd[]): NanoUsd {
   let total = 0;
-  for (const amount of amounts) total += amount;
-  return nanoUsd(total);
+  for (const amount of amounts) {
+    const next = total + nanoUsd(amount);
+    if (!Number.isSafeInteger(next)) return addUsdExact(amounts);
+    total = next;
+  }
+  return total as NanoUsd;
+}
+
+function addUsdExact(amounts: readonly NanoUsd[]): NanoUsd {
+  let total = 0n;
+  for (const amount of amounts) total += BigInt(nanoUsd(amount));
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new MoneyOverflowError(Number(total));
+  }
+  return Number(total) as NanoUsd;
 }
 
 /** `a - b`, exact; throws on overflow. */
@@ -65,7 +82,9 @@ export function negateUsd(a: NanoUsd): NanoUsd {
  */
 export function multiplyUsd(unitPrice: NanoUsd, quantity: number): NanoUsd {
   if (!Number.isSafeInteger(quantity)) throw new MoneyOverflowError(quantity);
-  return nanoUsd(unitPrice * quantity);
+  const product = unitPrice * quantity;
+  // A negative price times 0 is -0 in IEEE 754; money has one zero (as in negateUsd).
+  return nanoUsd(product === 0 ? 0 : product);
 }
 
 const USD_PATTERN = /^(-)?(\d+)(?:\.(\d{1,9}))?$/;

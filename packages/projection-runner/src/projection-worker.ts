@@ -202,6 +202,10 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
         retryDelay = deps.retryDelayMs ?? 500;
         deps.onProgress?.({ position: batch.next, applied: batch.events.length, caughtUp: batch.isEnd });
         if (finishing) return { kind: "caught_up", position: persisted };
+        // Embedded PGlite runs queries synchronously on this thread: without a
+        // macrotask turn between batches a long catch-up would starve I/O (the bot's
+        // updates, the ops server) until it ends.
+        if (!batch.isEnd) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       if (error instanceof PausedForSwap) {

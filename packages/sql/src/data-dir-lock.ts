@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Name of the lock file inside a data directory. */
@@ -51,17 +51,37 @@ export function readLiveLock(dataDir: string): LockInfo | null {
   }
 }
 
+let attempts = 0;
+
+/**
+ * Creates `path` with `content` only if it does not exist (EEXIST otherwise). The
+ * content is written to a private file first and hard-linked into place, so the
+ * lock file never exists half-written: with a plain O_EXCL create, a second
+ * process could read the still-empty file, take it for a stale lock, delete it and
+ * win as well.
+ */
+function createExclusive(path: string, content: string): void {
+  const temporary = `${path}.${process.pid}.${++attempts}.new`;
+  writeFileSync(temporary, content);
+  try {
+    linkSync(temporary, path);
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
 /**
  * Takes the data directory for this process. A lock left by a dead process is
- * taken over; a live holder raises {@link DataDirLockedError}. The file is created
- * with O_EXCL so two processes starting at once cannot both win.
+ * taken over; a live holder raises {@link DataDirLockedError}. The file appears
+ * atomically and complete (see {@link createExclusive}), so two processes starting
+ * at once cannot both win.
  */
 export function lockDataDir(dataDir: string, info: Readonly<Record<string, unknown>>): DataDirLock {
   const path = join(dataDir, LOCK_FILE);
   let current: LockInfo = { ...info, pid: process.pid, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(path, JSON.stringify(current), { flag: "wx" });
+      createExclusive(path, JSON.stringify(current));
       let released = false;
       const release = () => {
         if (released) return;
@@ -78,6 +98,8 @@ export function lockDataDir(dataDir: string, info: Readonly<Record<string, unkno
       return {
         path,
         update(extra) {
+          // After release the file may belong to another process now: leave it alone.
+          if (released) return;
           current = { ...current, ...extra, pid: process.pid, since: current.since };
           const temporary = `${path}.${process.pid}.tmp`;
           writeFileSync(temporary, JSON.stringify(current));

@@ -35,6 +35,9 @@ const TRANSIENT_NODE_CODES = new Set([
  * violations, syntax, handler bugs) are not transient.
  */
 export function isTransientSqlError(error: unknown): boolean {
+  // Node codes first: "EPIPE" also has the shape of a SQLSTATE (5 upper-case letters).
+  const code = driverError(error)?.code;
+  if (typeof code === "string" && TRANSIENT_NODE_CODES.has(code)) return true;
   const state = sqlState(error);
   if (state) {
     return (
@@ -45,8 +48,6 @@ export function isTransientSqlError(error: unknown): boolean {
       state === "53300"
     );
   }
-  const code = driverError(error)?.code;
-  if (typeof code === "string" && TRANSIENT_NODE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : "";
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
 }

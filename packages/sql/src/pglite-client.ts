@@ -78,8 +78,11 @@ export async function createPgliteClient(options: PgliteClientOptions = {}): Pro
       };
     },
     async close() {
-      if (!db.closed) await db.close();
-      lock?.release();
+      try {
+        if (!db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

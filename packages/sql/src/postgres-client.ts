@@ -105,6 +105,15 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // The pool drops its own 'error' listener while a client is checked out; a
+      // connection lost mid-transaction (server restart, pg_terminate_backend,
+      // idle_in_transaction_session_timeout) would otherwise be an uncaught 'error'
+      // event that crashes the process. The pending query rejects on its own.
+      const onConnectionError = (error: Error) => {
+        broken ??= error;
+        options.onError?.(error);
+      };
+      client.on("error", onConnectionError);
       try {
         await client.query("BEGIN");
         const result = await work(executor(client));
@@ -118,7 +127,8 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
         }
         throw error;
       } finally {
-        // A connection whose ROLLBACK failed is in an unknown state: destroy it.
+        // A connection whose ROLLBACK failed (or that errored) is in an unknown state: destroy it.
+        client.off("error", onConnectionError);
         client.release(broken);
       }
     },

@@ -27,14 +27,20 @@ export interface ThreadPatch {
   lastRevision: string;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
 /** A title from message text: whitespace collapsed, cut to {@link TITLE_LENGTH}. */
 export function titleOf(text: string): string | null {
   const collapsed = text.replace(/\s+/g, " ").trim();
   if (collapsed.length === 0) return null;
   if (collapsed.length <= TITLE_LENGTH) return collapsed;
-  let cut = collapsed.slice(0, TITLE_LENGTH - 1);
-  // Do not leave half of a surrogate pair at the end.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  // Cut between user-perceived characters, so no emoji (ZWJ sequences, flags, skin
+  // tones) or surrogate pair is split.
+  let cut = "";
+  for (const { segment } of graphemes.segment(collapsed)) {
+    if (cut.length + segment.length > TITLE_LENGTH - 1) break;
+    cut += segment;
+  }
   return `${cut}…`;
 }
 
