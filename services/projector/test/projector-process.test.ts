@@ -59,7 +59,11 @@ async function postgresBackend(url: string): Promise<Backend> {
 }
 
 function configFor(backend: Backend) {
-  return loadConfig({ env: { ...backend.env, LOG_LEVEL: "warn" }, cwd: root, secretsDir: join(root, "no-secrets") });
+  return loadConfig({
+    env: { ...backend.env, LOG_LEVEL: "warn" },
+    cwd: root,
+    secretsDir: join(root, "no-secrets"),
+  });
 }
 
 async function seed(backend: Backend): Promise<Position> {
@@ -91,9 +95,13 @@ async function seed(backend: Backend): Promise<Position> {
           { correlationId: `e2e-${thread}-${i}`, userId },
         ),
       );
-      const result = await infrastructure.store.append(threadStream({ chatId: userId, topicId: null, userId }), events, {
-        expectedRevision: "no_stream",
-      });
+      const result = await infrastructure.store.append(
+        threadStream({ chatId: userId, topicId: null, userId }),
+        events,
+        {
+          expectedRevision: "no_stream",
+        },
+      );
       last = result.position;
     }
   } finally {
@@ -174,7 +182,9 @@ describe.each(backends)("the projector process on $name", ({ create }) => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  it("when it is SIGKILLed mid catch-up and restarted, then every event is applied exactly once", { timeout: 180_000 }, async () => {
+  it("when it is SIGKILLed mid catch-up and restarted, then every event is applied exactly once", {
+    timeout: 180_000,
+  }, async () => {
     const backend = await create();
     cleanups.push(() => backend.cleanup());
     const head = await seed(backend);
@@ -216,7 +226,9 @@ describe.each(backends)("the projector process on $name", ({ create }) => {
       const threads = await listAllThreads(infrastructure.readModels);
       expect(threads).toHaveLength(THREADS);
       expect(threads.every((thread) => thread.messageCount === MESSAGES_PER_THREAD)).toBe(true);
-      expect(threads.every((thread) => thread.title === "message 0 of thread " + (thread.userId - 5000))).toBe(true);
+      expect(
+        threads.every((thread) => thread.title === "message 0 of thread " + (thread.userId - 5000)),
+      ).toBe(true);
       const checkpoint = await readCheckpoint(infrastructure.readModels, "threads");
       expect(checkpoint?.eventsApplied).toBe(BigInt(TOTAL));
       expect(checkpoint?.status).toBe("live");
