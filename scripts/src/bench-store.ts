@@ -189,9 +189,9 @@ async function benchPostgres(url: string): Promise<Figures & { server_version: s
   });
   const schema = `bench_es_${randomUUID().replaceAll("-", "").slice(0, 8)}`;
   try {
-    const { rows } = await sql.query<{ version: string }>("SHOW server_version");
+    const { rows } = await sql.query<{ server_version: string }>("SHOW server_version");
     const figures = await benchBackend("postgres", sql, schema);
-    return { ...figures, server_version: rows[0]?.version ?? "?" };
+    return { ...figures, server_version: rows[0]?.server_version ?? "?" };
   } finally {
     await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await sql.close();
