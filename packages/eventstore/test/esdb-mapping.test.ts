@@ -35,23 +35,9 @@ import {
 } from "../src/esdb/index.ts";
 import { FakeEsdbClient } from "../src/esdb/testing/fake-esdb-client.ts";
 import { START } from "../src/position.ts";
+import { caught, collect } from "../src/testing/async-helpers.ts";
 import { itemAdded, type TestEvent, testEvents } from "../src/testing/test-events.ts";
 import type { RecordedEvent } from "../src/types.ts";
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
 
 function storeOver(client: FakeEsdbClient, hook?: (stream: string) => Promise<void>) {
   return createEsdbEventStore<TestEvent>({

@@ -13,6 +13,7 @@ import {
   itemsProjection,
   memoryLogger,
   projectionName,
+  runnerFor,
   seed,
 } from "./support.ts";
 
@@ -106,13 +107,7 @@ describe.each(backings)("projection crash and resume on $name", ({ create }) => 
           );
           await dying.stop();
 
-          const resumed = new ProjectionRunner({
-            store: backing.store,
-            sql: backing.sql,
-            projections: [projection],
-            logger: memoryLogger().logger,
-            batchSize,
-          });
+          const resumed = runnerFor(backing, [projection], { batchSize });
           resumed.start();
           try {
             await resumed.waitFor(name, head ?? { commit: 0n, prepare: 0n }, { timeoutMs: 10_000 });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createProjectionSchema,
   noRunnerMetrics,
-  ProjectionRunner,
   pauseLiveWorkers,
   RebuildInProgressError,
   readCheckpoint,
@@ -21,6 +20,7 @@ import {
   itemsProjection,
   memoryLogger,
   projectionName,
+  runnerFor,
   seed,
 } from "./support.ts";
 
@@ -53,13 +53,7 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
     const prefix = uniquePrefix("bluegreen");
     const projection = itemsProjection(name);
     await seed(backing.store, prefix, 500, 5);
-    const runner = new ProjectionRunner({
-      store: backing.store,
-      sql: backing.sql,
-      projections: [projection],
-      logger: memoryLogger().logger,
-      batchSize: 25,
-    });
+    const runner = runnerFor(backing, [projection], { batchSize: 25 });
     runner.start();
     const head = await backing.store.headPosition();
     await runner.waitFor(name, head ?? { commit: 0n, prepare: 0n }, { timeoutMs: 15_000 });
@@ -121,12 +115,7 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
     const name = newName("versioned");
     const prefix = uniquePrefix("versioned");
     const { quantities } = await seed(backing.store, prefix, 30);
-    const v1 = new ProjectionRunner({
-      store: backing.store,
-      sql: backing.sql,
-      projections: [itemsProjection(name)],
-      logger: memoryLogger().logger,
-    });
+    const v1 = runnerFor(backing, [itemsProjection(name)]);
     v1.start();
     let head = await backing.store.headPosition();
     await v1.waitFor(name, head ?? { commit: 0n, prepare: 0n }, { timeoutMs: 15_000 });
@@ -137,12 +126,7 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
       extraSql: "CREATE TABLE notes (id integer PRIMARY KEY);",
     });
     const { logger, lines } = memoryLogger();
-    const v2 = new ProjectionRunner({
-      store: backing.store,
-      sql: backing.sql,
-      projections: [v2projection],
-      logger,
-    });
+    const v2 = runnerFor(backing, [v2projection], { logger });
     v2.start();
     try {
       head = await backing.store.headPosition();
@@ -167,12 +151,7 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
   it("when a rebuild pauses the live workers to close its last gap, then they hold off until the lease ends", async () => {
     const name = newName("paused");
     const prefix = uniquePrefix("paused");
-    const runner = new ProjectionRunner({
-      store: backing.store,
-      sql: backing.sql,
-      projections: [itemsProjection(name)],
-      logger: memoryLogger().logger,
-    });
+    const runner = runnerFor(backing, [itemsProjection(name)]);
     runner.start();
     try {
       const first = await backing.store.append(`${prefix}s`, [itemAdded("before")], {
@@ -236,12 +215,7 @@ describe.each(backings)("blue/green rebuild on $name", ({ create }) => {
     const name = newName("aborted");
     const projection = itemsProjection(name, { beforeApply: () => sleep(1) });
     await seed(backing.store, uniquePrefix("aborted"), 20);
-    const live = new ProjectionRunner({
-      store: backing.store,
-      sql: backing.sql,
-      projections: [itemsProjection(name)],
-      logger: memoryLogger().logger,
-    });
+    const live = runnerFor(backing, [itemsProjection(name)]);
     live.start();
     const head = await backing.store.headPosition();
     await live.waitFor(name, head ?? { commit: 0n, prepare: 0n }, { timeoutMs: 15_000 });

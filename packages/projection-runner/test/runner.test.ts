@@ -4,7 +4,6 @@ import { createMetrics } from "@bot/observability";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRunnerMetrics,
-  ProjectionRunner,
   ProjectionWaitTimeoutError,
   readCheckpoint,
   waitForCheckpoint,
@@ -18,6 +17,7 @@ import {
   itemsProjection,
   memoryLogger,
   projectionName,
+  runnerFor,
   seed,
 } from "./support.ts";
 
@@ -42,13 +42,7 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
       const { quantities } = await seed(backing.store, prefix, 40);
       const projection = newProjection("catchup", { batch: true });
       const { logger } = memoryLogger();
-      const runner = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [projection],
-        logger,
-        batchSize: 7,
-      });
+      const runner = runnerFor(backing, [projection], { logger, batchSize: 7 });
       runner.start();
       try {
         const head = await backing.store.headPosition();
@@ -84,20 +78,8 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
       const prefix = uniquePrefix("twins");
       const projection = newProjection("twins");
       await seed(backing.store, prefix, 30);
-      const first = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [projection],
-        logger: memoryLogger().logger,
-        batchSize: 4,
-      });
-      const second = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [projection],
-        logger: memoryLogger().logger,
-        batchSize: 3,
-      });
+      const first = runnerFor(backing, [projection], { batchSize: 4 });
+      const second = runnerFor(backing, [projection], { batchSize: 3 });
       first.start();
       second.start();
       try {
@@ -125,10 +107,7 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
       const healthy = newProjection("healthy");
       const { logger, lines } = memoryLogger();
       const metrics = createMetrics({ defaultMetrics: false });
-      const runner = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [failing, healthy],
+      const runner = runnerFor(backing, [failing, healthy], {
         logger,
         metrics: createRunnerMetrics(metrics),
         batchSize: 50,
@@ -184,23 +163,13 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
       await backing.store.append(`${prefix}s`, [itemAdded("ok"), itemAdded("bad"), itemAdded("after")], {
         expectedRevision: "no_stream",
       });
-      const first = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [broken],
-        logger: memoryLogger().logger,
-      });
+      const first = runnerFor(backing, [broken]);
       first.start();
       await eventually(() => first.status()[0]?.state === "failed", 10_000, "failure");
       await first.stop();
 
       const fixed = itemsProjection(name);
-      const second = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [fixed],
-        logger: memoryLogger().logger,
-      });
+      const second = runnerFor(backing, [fixed]);
       second.start();
       try {
         const head = await backing.store.headPosition();
@@ -217,12 +186,7 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
   describe("given a read-your-writes wait", () => {
     it("when the position is never reached, then it times out naming the positions", async () => {
       const projection = newProjection("wait");
-      const runner = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [projection],
-        logger: memoryLogger().logger,
-      });
+      const runner = runnerFor(backing, [projection]);
       runner.start();
       try {
         const far = { commit: 2n ** 62n, prepare: 1n };
@@ -240,12 +204,7 @@ describe.each(backings)("projection runner on $name", ({ create }) => {
 
     it("when an event the projection does not handle is appended, then the wait still ends", async () => {
       const projection = newProjection("unhandled");
-      const runner = new ProjectionRunner({
-        store: backing.store,
-        sql: backing.sql,
-        projections: [projection],
-        logger: memoryLogger().logger,
-      });
+      const runner = runnerFor(backing, [projection]);
       runner.start();
       try {
         const note = makeEvent<TestEvent>(

@@ -11,7 +11,12 @@ import {
 } from "@bot/eventstore/testing";
 import { createLogger, type Logger } from "@bot/observability";
 import { createPgliteClient, createPostgresClient, type SqlClient, type SqlExecutor } from "@bot/sql";
-import { defineProjection, type Projection } from "../src/index.ts";
+import {
+  defineProjection,
+  type Projection,
+  ProjectionRunner,
+  type ProjectionRunnerDeps,
+} from "../src/index.ts";
 
 /** An event log plus a read-model database for one test file. */
 export interface Backing {
@@ -204,4 +209,20 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${label}`);
+}
+
+/** A runner over the backing's store and database, with a silent in-memory logger unless given one. */
+export function runnerFor(
+  backing: Backing,
+  projections: readonly Projection<TestEvent>[],
+  options: Partial<Pick<ProjectionRunnerDeps<TestEvent>, "logger" | "metrics" | "batchSize">> = {},
+): ProjectionRunner<TestEvent> {
+  return new ProjectionRunner({
+    store: backing.store,
+    sql: backing.sql,
+    projections,
+    logger: options.logger ?? memoryLogger().logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
 }

@@ -11,6 +11,7 @@ import {
 } from "../errors.ts";
 import { comparePositions, type Position } from "../position.ts";
 import type { EventStore, RecordedEvent } from "../types.ts";
+import { caught, collect } from "./async-helpers.ts";
 import type { ContractHarness } from "./harness.ts";
 import {
   itemAdded,
@@ -22,21 +23,6 @@ import {
   testEvents,
   uniquePrefix,
 } from "./test-events.ts";
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail, it succeeded");
-}
 
 function skus(events: readonly RecordedEvent<TestEvent>[]): string[] {
   return events.map((event) =>

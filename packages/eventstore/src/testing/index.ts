@@ -1,3 +1,4 @@
+export * from "./async-helpers.ts";
 export * from "./harness.ts";
 export * from "./postgres-harness.ts";
 export * from "./test-events.ts";
