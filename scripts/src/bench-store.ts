@@ -181,7 +181,7 @@ async function benchPglite(): Promise<Figures> {
   }
 }
 
-async function benchPostgres(url: string): Promise<Figures & { server_version: string }> {
+async function benchPostgres(url: string): Promise<Figures> {
   const sql = createPostgresClient({
     connectionString: url,
     maxConnections: 16,
@@ -190,8 +190,8 @@ async function benchPostgres(url: string): Promise<Figures & { server_version: s
   const schema = `bench_es_${randomUUID().replaceAll("-", "").slice(0, 8)}`;
   try {
     const { rows } = await sql.query<{ server_version: string }>("SHOW server_version");
-    const figures = await benchBackend("postgres", sql, schema);
-    return { ...figures, server_version: rows[0]?.server_version ?? "?" };
+    process.stderr.write(`[postgres] server ${rows[0]?.server_version ?? "?"}\n`);
+    return await benchBackend("postgres", sql, schema);
   } finally {
     await sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await sql.close();

@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@bot/config";
-import { domainEvents, threadStream } from "@bot/domain";
-import { randomIds, systemClock } from "@bot/domain/system";
 import { comparePositions, type Position, parsePosition } from "@bot/eventstore";
 import { createLogger, createMetrics } from "@bot/observability";
 import { openInfrastructure } from "@bot/platform";
@@ -15,14 +11,16 @@ import { readCheckpoint } from "@bot/projection-runner";
 import { listAllThreads } from "@bot/projection-threads";
 import { createPostgresClient } from "@bot/sql";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedDemoConversations } from "../src/demo-conversations.ts";
+import { spawnProjector } from "../src/testing/spawn-projector.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
-const main = join(here, "..", "src", "main.ts");
 
 const THREADS = 100;
 const MESSAGES_PER_THREAD = 400;
 const TOTAL = THREADS * MESSAGES_PER_THREAD;
+const FIRST_USER = 5000;
 
 interface Backend {
   readonly name: string;
@@ -72,85 +70,15 @@ async function seed(backend: Backend): Promise<Position> {
     metrics: createMetrics({ defaultMetrics: false }),
     applicationName: "e2e-seed",
   });
-  let last: Position | null = null;
   try {
-    for (let thread = 0; thread < THREADS; thread++) {
-      const userId = 5000 + thread;
-      const events = Array.from({ length: MESSAGES_PER_THREAD }, (_, i) =>
-        domainEvents.create(
-          "MessageReceived",
-          {
-            chatId: userId,
-            topicId: null,
-            userId,
-            chatType: "private",
-            messageId: i + 1,
-            updateId: thread * 10_000 + i,
-            text: `message ${i} of thread ${thread}`,
-            sentAt: new Date().toISOString(),
-            replyToMessageId: null,
-            from: { username: null, firstName: "E2E", languageCode: "en" },
-          },
-          { clock: systemClock, ids: randomIds },
-          { correlationId: `e2e-${thread}-${i}`, userId },
-        ),
-      );
-      const result = await infrastructure.store.append(
-        threadStream({ chatId: userId, topicId: null, userId }),
-        events,
-        {
-          expectedRevision: "no_stream",
-        },
-      );
-      last = result.position;
-    }
+    return await seedDemoConversations(infrastructure.store, {
+      threads: THREADS,
+      messagesPerThread: MESSAGES_PER_THREAD,
+      firstUserId: FIRST_USER,
+    });
   } finally {
     await infrastructure.close();
   }
-  if (!last) throw new Error("nothing seeded");
-  return last;
-}
-
-/** The test runner's environment minus store selection (each backend sets its own). */
-function inheritedEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _database, EVENTSTORE_URL: _eventstore, DATA_DIR: _data, ...rest } = process.env;
-  return rest;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly opsUrl: string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the real projector process; resolves once it reports its ops URL. */
-function startProjector(backend: Backend): Promise<Running> {
-  // node --import tsx, not the tsx CLI: the CLI runs the program in a child process,
-  // and SIGKILL must hit the projector itself.
-  const child = spawn(process.execPath, ["--import", "tsx", main], {
-    cwd: root,
-    env: { ...inheritedEnv(), ...backend.env, OPS_PORT: "0", LOG_LEVEL: "info", PROJECTIONS: "threads" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const stderr: string[] = [];
-  child.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`projector did not start: ${stderr.join("")}`)), 30_000);
-    void exited.then((code) => reject(new Error(`projector exited with ${code}: ${stderr.join("")}`)));
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; ops?: string };
-        if (entry.msg === "projector started" && entry.ops) {
-          clearTimeout(timer);
-          resolve({ child, opsUrl: entry.ops, exited });
-        }
-      } catch {
-        // Not a log line.
-      }
-    });
-  });
 }
 
 async function threadsPosition(opsUrl: string): Promise<Position | null> {
@@ -189,7 +117,7 @@ describe.each(backends)("the projector process on $name", ({ create }) => {
     cleanups.push(() => backend.cleanup());
     const head = await seed(backend);
 
-    const first = await startProjector(backend);
+    const first = await spawnProjector({ ...backend.env, PROJECTIONS: "threads" });
     // Kill it after it has made some progress, before it is done.
     await waitUntil(
       async () => ((await threadsPosition(first.opsUrl))?.prepare ?? -1n) > 0n,
@@ -202,7 +130,7 @@ describe.each(backends)("the projector process on $name", ({ create }) => {
     // The kill landed mid catch-up (otherwise this test proves nothing about resuming).
     expect(reached !== null && comparePositions(reached, head) < 0).toBe(true);
 
-    const second = await startProjector(backend);
+    const second = await spawnProjector({ ...backend.env, PROJECTIONS: "threads" });
     await waitUntil(
       async () => {
         const health = (await (await fetch(`${second.opsUrl}/healthz`)).json()) as { ok: boolean };
@@ -226,9 +154,9 @@ describe.each(backends)("the projector process on $name", ({ create }) => {
       const threads = await listAllThreads(infrastructure.readModels);
       expect(threads).toHaveLength(THREADS);
       expect(threads.every((thread) => thread.messageCount === MESSAGES_PER_THREAD)).toBe(true);
-      expect(
-        threads.every((thread) => thread.title === "message 0 of thread " + (thread.userId - 5000)),
-      ).toBe(true);
+      expect(threads.map((thread) => thread.title)).toEqual(
+        threads.map((thread) => `message 0 of thread ${thread.userId - FIRST_USER}`),
+      );
       const checkpoint = await readCheckpoint(infrastructure.readModels, "threads");
       expect(checkpoint?.eventsApplied).toBe(BigInt(TOTAL));
       expect(checkpoint?.status).toBe("live");

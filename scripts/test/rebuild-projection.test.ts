@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "@bot/config";
+import { createLogger, createMetrics } from "@bot/observability";
+import { openInfrastructure } from "@bot/platform";
+import { readCheckpoint } from "@bot/projection-runner";
+import { listAllThreads } from "@bot/projection-threads";
+import { seedDemoConversations } from "@bot/projector";
+import { environmentWithoutStore, spawnProjector } from "@bot/projector/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const cli = join(root, "scripts", "src", "rebuild-projection.ts");
+
+interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+    cwd: root,
+    env: { ...environmentWithoutStore(), LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+async function withStore<T>(
+  dataDir: string,
+  work: (infrastructure: Awaited<ReturnType<typeof openInfrastructure>>) => Promise<T>,
+) {
+  const config = loadConfig({
+    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    cwd: root,
+    secretsDir: join(root, "no-secrets"),
+  });
+  const infrastructure = await openInfrastructure(config, {
+    logger: createLogger({ level: "silent" }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    applicationName: "cli-test",
+  });
+  try {
+    return await work(infrastructure);
+  } finally {
+    await infrastructure.close();
+  }
+}
+
+describe("given an embedded store with conversations", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "rebuild-cli-"));
+    await withStore(dataDir, (infrastructure) =>
+      seedDemoConversations(infrastructure.store, { threads: 6, messagesPerThread: 50, firstUserId: 7000 }),
+    );
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("when no process holds it, then `rebuild-projection threads` opens it, rebuilds, swaps and exits 0", {
+    timeout: 60_000,
+  }, async () => {
+    const result = await runCli(["threads"], { DATA_DIR: dataDir });
+    expect(result.stderr).not.toContain("failed");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/threads: rebuilt and swapped in \(300 events applied, position \d+\/end/);
+    await withStore(dataDir, async (infrastructure) => {
+      const threads = await listAllThreads(infrastructure.readModels);
+      expect(threads).toHaveLength(6);
+      expect(threads.every((thread) => thread.messageCount === 50)).toBe(true);
+      expect((await readCheckpoint(infrastructure.readModels, "threads"))?.eventsApplied).toBe(300n);
+    });
+  });
+
+  it("when a projector holds it, then the rebuild runs inside that process through its ops endpoint, with its token", {
+    timeout: 90_000,
+  }, async () => {
+    const projector = await spawnProjector({ DATA_DIR: dataDir, OPS_TOKEN: "cli-test-token" });
+    try {
+      const refused = await runCli(["threads"], { DATA_DIR: dataDir, OPS_TOKEN: "wrong-token" });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("HTTP 401");
+
+      const result = await runCli(["threads"], { DATA_DIR: dataDir, OPS_TOKEN: "cli-test-token" });
+      expect(result.stderr).toContain(`rebuilding through ${projector.opsUrl}`);
+      expect(result.stdout).toContain("threads: rebuilt and swapped in (300 events applied");
+      expect(result.code).toBe(0);
+    } finally {
+      projector.child.kill("SIGTERM");
+      expect(await projector.exited).toBe(0);
+    }
+  });
+
+  it("when the projection name is unknown or missing, then it exits 2 naming the known ones", async () => {
+    const unknown = await runCli(["nope"], { DATA_DIR: dataDir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown projection "nope"');
+    expect(unknown.stderr).toContain("known: threads");
+    const missing = await runCli([], { DATA_DIR: dataDir });
+    expect(missing.code).toBe(2);
+  });
+});
