@@ -416,7 +416,23 @@ describe("given the product's domain events", () => {
     );
     const reset = domainEvents.create("ContextReset", { reason: "command" }, { clock, ids }, context);
     for (const event of [message, model, reset]) expect(roundTrip(event)).toEqual(event);
-    expect(domainEvents.types).toEqual(["MessageReceived", "ModelSelected", "ContextReset"]);
+    expect(domainEvents.types).toEqual([
+      "MessageReceived",
+      "MessageEdited",
+      "ModelSelected",
+      "ContextReset",
+      "GenerationStarted",
+      "ChunkStreamed",
+      "GenerationCompleted",
+      "GenerationCancelled",
+      "GenerationInterrupted",
+      "GenerationFailed",
+      "UsageCharged",
+      "AnswerDelivered",
+      "ModelPreferenceSet",
+      "PersonalitySet",
+      "PersonalityCleared",
+    ]);
   });
 
   it("when arbitrary valid MessageReceived data is stored, then decoding returns it unchanged", () => {

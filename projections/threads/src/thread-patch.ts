@@ -88,6 +88,17 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
         patch.contextMessages = 0;
         patch.title = null;
         break;
+      case "MessageEdited":
+      case "GenerationStarted":
+      case "ChunkStreamed":
+      case "GenerationCompleted":
+      case "GenerationCancelled":
+      case "GenerationInterrupted":
+      case "GenerationFailed":
+      case "UsageCharged":
+      case "AnswerDelivered":
+        // Not handled by this version of the read model (see its `handles`).
+        break;
       default: {
         const unhandled: never = event;
         throw new Error(`threads projection cannot fold ${(unhandled as { type: string }).type}`);

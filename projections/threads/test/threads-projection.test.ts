@@ -300,7 +300,7 @@ describe.each(backends)("given the threads projection on $name", ({ server, open
           const events = await retryWhileBlocked(async () => {
             const read: RecordedEvent<ThreadEvent>[] = [];
             for await (const event of store.readAll({ filter: { streamPrefixes: [`thread-${chatId}-`] } })) {
-              read.push(event);
+              read.push(event as RecordedEvent<ThreadEvent>);
             }
             return read;
           });

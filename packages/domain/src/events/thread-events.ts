@@ -3,6 +3,10 @@ import { defineEvent, type EventOf } from "../event-registry.ts";
 
 const telegramId = z.number().int();
 const positiveId = z.number().int().positive();
+const generationId = z.uuid();
+const count = z.number().int().nonnegative();
+/** Integer nano-USD (see money.ts); may be negative only where stated. */
+const nanoUsdAmount = z.number().int().refine(Number.isSafeInteger, "must be a safe integer of nano-USD");
 
 /**
  * A user's message reached the bot. De-duplicated by the Telegram `updateId` and by
@@ -30,11 +34,26 @@ export const MessageReceived = defineEvent({
 });
 export type MessageReceived = EventOf<typeof MessageReceived>;
 
-/** The thread's model was overridden (per-thread choice; the user default is a user event). */
+/** A user edited a message the thread already holds. Recorded; no new answer is generated. */
+export const MessageEdited = defineEvent({
+  type: "MessageEdited",
+  schema: z.strictObject({
+    messageId: positiveId,
+    updateId: z.number().int().nonnegative(),
+    text: z.string(),
+    editedAt: z.iso.datetime({ offset: true }),
+  }),
+});
+export type MessageEdited = EventOf<typeof MessageEdited>;
+
+/**
+ * The thread's model was overridden (`modelId`), or the override was removed so the
+ * user's default applies again (`modelId: null`). The default is a user event.
+ */
 export const ModelSelected = defineEvent({
   type: "ModelSelected",
   schema: z.strictObject({
-    modelId: z.string().min(1),
+    modelId: z.string().min(1).nullable(),
     previousModelId: z.string().min(1).nullable(),
   }),
 });
@@ -49,8 +68,161 @@ export const ContextReset = defineEvent({
 });
 export type ContextReset = EventOf<typeof ContextReset>;
 
+/** An answer is being generated for the user messages `batchMessageIds`. */
+export const GenerationStarted = defineEvent({
+  type: "GenerationStarted",
+  schema: z.strictObject({
+    generationId,
+    modelId: z.string().min(1),
+    /** The price table the charges of this generation use. */
+    priceTableVersion: z.string().min(1),
+    batchMessageIds: z.array(positiveId).min(1),
+    /** How the answer is shown while it streams: Telegram drafts (private chats) or send + edit. */
+    delivery: z.enum(["draft", "edit"]),
+  }),
+});
+export type GenerationStarted = EventOf<typeof GenerationStarted>;
+
+/**
+ * A piece of the answer was streamed and flushed to Telegram: the text (and
+ * thinking) since the previous flush, not one event per token.
+ */
+export const ChunkStreamed = defineEvent({
+  type: "ChunkStreamed",
+  schema: z.strictObject({
+    generationId,
+    sequence: count,
+    text: z.string(),
+    thinking: z.string(),
+  }),
+});
+export type ChunkStreamed = EventOf<typeof ChunkStreamed>;
+
+/** Stop reasons of a model call (normalised across providers). */
+export const stopReasonSchema = z.enum([
+  "end_turn",
+  "max_tokens",
+  "stop_sequence",
+  "tool_use",
+  "pause_turn",
+  "refusal",
+  "model_context_window_exceeded",
+]);
+
+/** Token quantities of one model call. */
+export const tokenQuantitiesSchema = z.strictObject({
+  inputTokens: count,
+  outputTokens: count,
+  cacheWrite5mTokens: count,
+  cacheWrite1hTokens: count,
+  cacheReadTokens: count,
+  /** Reasoning tokens; Anthropic counts them inside outputTokens (informational). */
+  thinkingTokens: count,
+  webSearchRequests: count,
+});
+export type TokenQuantities = z.infer<typeof tokenQuantitiesSchema>;
+
+/** The model finished its answer. */
+export const GenerationCompleted = defineEvent({
+  type: "GenerationCompleted",
+  schema: z.strictObject({
+    generationId,
+    stopReason: stopReasonSchema,
+    /** The model id the provider reported (may be a dated snapshot of the requested one). */
+    model: z.string().min(1),
+    usage: tokenQuantitiesSchema,
+  }),
+});
+export type GenerationCompleted = EventOf<typeof GenerationCompleted>;
+
+/** The user stopped the answer (/stop, the stop button) or replaced it with a new message. */
+export const GenerationCancelled = defineEvent({
+  type: "GenerationCancelled",
+  schema: z.strictObject({
+    generationId,
+    reason: z.enum(["stop_command", "stop_button", "new_message", "context_reset"]),
+  }),
+});
+export type GenerationCancelled = EventOf<typeof GenerationCancelled>;
+
+/**
+ * The answer ended early without the user asking: the process restarted while it
+ * streamed, or the provider failed after text had arrived.
+ */
+export const GenerationInterrupted = defineEvent({
+  type: "GenerationInterrupted",
+  schema: z.strictObject({
+    generationId,
+    reason: z.enum(["process_restart", "provider_error"]),
+    errorKind: z.string().nullable(),
+    detail: z.string().nullable(),
+  }),
+});
+export type GenerationInterrupted = EventOf<typeof GenerationInterrupted>;
+
+/** The provider refused or failed before any text arrived; nothing to show or charge. */
+export const GenerationFailed = defineEvent({
+  type: "GenerationFailed",
+  schema: z.strictObject({
+    generationId,
+    errorKind: z.string().min(1),
+    retryAfterSeconds: count.nullable(),
+    detail: z.string().nullable(),
+  }),
+});
+export type GenerationFailed = EventOf<typeof GenerationFailed>;
+
+/**
+ * One model API call was charged: what priced it (model, quantities, price table
+ * version) and the amount in nano-USD. `estimated` when a stopped stream gave no
+ * usage and the quantities were estimated from the text.
+ */
+export const UsageCharged = defineEvent({
+  type: "UsageCharged",
+  schema: z.strictObject({
+    generationId,
+    /** 0 for the first model call of the generation; tool loops add more. */
+    callIndex: count,
+    userId: positiveId,
+    modelId: z.string().min(1),
+    priceTableVersion: z.string().min(1),
+    estimated: z.boolean(),
+    quantities: tokenQuantitiesSchema,
+    /** Full cost of the call. */
+    amount: nanoUsdAmount,
+    /** What the user pays: the amount, minus the cache-write cost when the owner subsidises it. */
+    userAmount: nanoUsdAmount,
+    cacheWriteSubsidised: z.boolean(),
+  }),
+});
+export type UsageCharged = EventOf<typeof UsageCharged>;
+
+/** The answer (complete or partial) reached the chat as these Telegram messages. */
+export const AnswerDelivered = defineEvent({
+  type: "AnswerDelivered",
+  schema: z.strictObject({
+    generationId,
+    telegramMessageIds: z.array(positiveId),
+    interrupted: z.boolean(),
+  }),
+});
+export type AnswerDelivered = EventOf<typeof AnswerDelivered>;
+
 /** Every thread event definition. */
-export const threadEventDefinitions = [MessageReceived, ModelSelected, ContextReset] as const;
+export const threadEventDefinitions = [
+  MessageReceived,
+  MessageEdited,
+  ModelSelected,
+  ContextReset,
+  GenerationStarted,
+  ChunkStreamed,
+  GenerationCompleted,
+  GenerationCancelled,
+  GenerationInterrupted,
+  GenerationFailed,
+  UsageCharged,
+  AnswerDelivered,
+] as const;
 
 /** Any event of a thread stream. */
 export type ThreadEvent = EventOf<(typeof threadEventDefinitions)[number]>;

@@ -1,0 +1,255 @@
+import type { MessageReceived, ThreadEvent, TokenQuantities, UsageCharged } from "../events/thread-events.ts";
+import { chargeKey, type ThreadState } from "./thread-state.ts";
+
+/** An event before metadata is stamped on it (see `stampEvents`). */
+export type EventDraft<E extends { type: string; data: object }> = E extends unknown
+  ? { readonly type: E["type"]; readonly data: E["data"] }
+  : never;
+
+/** A thread event before metadata. */
+export type ThreadEventDraft = EventDraft<ThreadEvent>;
+
+/** What a model call cost, as computed by the pricing of the model registry. */
+export interface ChargeDraft {
+  readonly callIndex: number;
+  readonly modelId: string;
+  readonly priceTableVersion: string;
+  readonly estimated: boolean;
+  readonly quantities: TokenQuantities;
+  readonly amount: number;
+  readonly userAmount: number;
+  readonly cacheWriteSubsidised: boolean;
+}
+
+/** Everything that can be asked of a thread. */
+export type ThreadCommand =
+  | { readonly type: "ReceiveMessage"; readonly message: MessageReceived["data"] }
+  | {
+      readonly type: "EditMessage";
+      readonly messageId: number;
+      readonly updateId: number;
+      readonly text: string;
+      readonly editedAt: string;
+    }
+  | { readonly type: "SelectModel"; readonly modelId: string | null }
+  | { readonly type: "ResetContext"; readonly reason: "command" | "operator" }
+  | {
+      readonly type: "StartGeneration";
+      readonly generationId: string;
+      readonly modelId: string;
+      readonly priceTableVersion: string;
+      readonly delivery: "draft" | "edit";
+    }
+  | {
+      readonly type: "RecordChunk";
+      readonly generationId: string;
+      readonly text: string;
+      readonly thinking: string;
+    }
+  | {
+      readonly type: "CompleteGeneration";
+      readonly generationId: string;
+      readonly stopReason: Extract<ThreadEvent, { type: "GenerationCompleted" }>["data"]["stopReason"];
+      readonly model: string;
+      readonly usage: TokenQuantities;
+      readonly charges: readonly ChargeDraft[];
+    }
+  | {
+      readonly type: "CancelGeneration";
+      readonly generationId: string;
+      readonly reason: Extract<ThreadEvent, { type: "GenerationCancelled" }>["data"]["reason"];
+      readonly charges: readonly ChargeDraft[];
+    }
+  | {
+      readonly type: "InterruptGeneration";
+      readonly generationId: string;
+      readonly reason: "process_restart" | "provider_error";
+      readonly errorKind: string | null;
+      readonly detail: string | null;
+      readonly charges: readonly ChargeDraft[];
+    }
+  | {
+      readonly type: "FailGeneration";
+      readonly generationId: string;
+      readonly errorKind: string;
+      readonly retryAfterSeconds: number | null;
+      readonly detail: string | null;
+      readonly charges: readonly ChargeDraft[];
+    }
+  | {
+      readonly type: "RecordDelivery";
+      readonly generationId: string;
+      readonly telegramMessageIds: readonly number[];
+      readonly interrupted: boolean;
+    };
+
+/** A command that the thread's current state does not allow (an orchestration bug). */
+export class ThreadRuleViolation extends Error {
+  override readonly name = "ThreadRuleViolation";
+  constructor(
+    readonly command: ThreadCommand["type"],
+    readonly rule: string,
+  ) {
+    super(`${command} refused: ${rule}`);
+  }
+}
+
+function requireOpen(state: ThreadState, command: ThreadCommand["type"], generationId: string) {
+  if (state.generation?.generationId !== generationId) {
+    throw new ThreadRuleViolation(command, `generation ${generationId} is not the open generation`);
+  }
+  return state.generation;
+}
+
+function chargeEvents(
+  state: ThreadState,
+  generationId: string,
+  charges: readonly ChargeDraft[],
+): ThreadEventDraft[] {
+  const userId = state.key?.userId;
+  if (charges.length > 0 && !userId)
+    throw new ThreadRuleViolation("CompleteGeneration", "thread has no user");
+  const seen = new Set<string>();
+  return charges
+    .filter((charge) => {
+      const key = chargeKey(generationId, charge.callIndex);
+      // Charged once: a retried decision (or a duplicate charge) adds nothing.
+      if (state.chargedCalls.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(
+      (charge): ThreadEventDraft => ({
+        type: "UsageCharged",
+        data: { ...charge, generationId, userId: userId as number } satisfies UsageCharged["data"],
+      }),
+    );
+}
+
+/**
+ * Decides which events a command produces in the given state. Pure: no clock, no
+ * ids (they come with the command), no I/O. Returns [] for commands that are
+ * already satisfied (a duplicate update, a model already selected) and throws
+ * {@link ThreadRuleViolation} for commands the state does not allow.
+ */
+export function decideThread(command: ThreadCommand, state: ThreadState): ThreadEventDraft[] {
+  switch (command.type) {
+    case "ReceiveMessage": {
+      const { message } = command;
+      if (
+        state.recentUpdateIds.includes(message.updateId) ||
+        state.recentMessageIds.includes(message.messageId)
+      ) {
+        return [];
+      }
+      return [{ type: "MessageReceived", data: message }];
+    }
+    case "EditMessage": {
+      if (state.recentUpdateIds.includes(command.updateId)) return [];
+      const known = state.turns.some((turn) => turn.kind === "user" && turn.messageId === command.messageId);
+      if (!known) return [];
+      const { type: _type, ...data } = command;
+      return [{ type: "MessageEdited", data }];
+    }
+    case "SelectModel":
+      if (state.modelOverride === command.modelId) return [];
+      return [
+        { type: "ModelSelected", data: { modelId: command.modelId, previousModelId: state.modelOverride } },
+      ];
+    case "ResetContext":
+      if (state.generation) throw new ThreadRuleViolation(command.type, "stop the open generation first");
+      return [{ type: "ContextReset", data: { reason: command.reason } }];
+    case "StartGeneration": {
+      if (state.generation) throw new ThreadRuleViolation(command.type, "a generation is already open");
+      if (state.pending.length === 0)
+        throw new ThreadRuleViolation(command.type, "no pending messages to answer");
+      const { type: _type, ...rest } = command;
+      return [{ type: "GenerationStarted", data: { ...rest, batchMessageIds: [...state.pending] } }];
+    }
+    case "RecordChunk": {
+      const generation = requireOpen(state, command.type, command.generationId);
+      if (command.text.length === 0 && command.thinking.length === 0) return [];
+      return [
+        {
+          type: "ChunkStreamed",
+          data: {
+            generationId: command.generationId,
+            sequence: generation.chunks,
+            text: command.text,
+            thinking: command.thinking,
+          },
+        },
+      ];
+    }
+    case "CompleteGeneration":
+      requireOpen(state, command.type, command.generationId);
+      return [
+        {
+          type: "GenerationCompleted",
+          data: {
+            generationId: command.generationId,
+            stopReason: command.stopReason,
+            model: command.model,
+            usage: command.usage,
+          },
+        },
+        ...chargeEvents(state, command.generationId, command.charges),
+      ];
+    case "CancelGeneration":
+      requireOpen(state, command.type, command.generationId);
+      return [
+        { type: "GenerationCancelled", data: { generationId: command.generationId, reason: command.reason } },
+        ...chargeEvents(state, command.generationId, command.charges),
+      ];
+    case "InterruptGeneration":
+      requireOpen(state, command.type, command.generationId);
+      return [
+        {
+          type: "GenerationInterrupted",
+          data: {
+            generationId: command.generationId,
+            reason: command.reason,
+            errorKind: command.errorKind,
+            detail: command.detail,
+          },
+        },
+        ...chargeEvents(state, command.generationId, command.charges),
+      ];
+    case "FailGeneration": {
+      const generation = requireOpen(state, command.type, command.generationId);
+      if (generation.text.length > 0) {
+        throw new ThreadRuleViolation(command.type, "text was streamed: interrupt the generation instead");
+      }
+      return [
+        {
+          type: "GenerationFailed",
+          data: {
+            generationId: command.generationId,
+            errorKind: command.errorKind,
+            retryAfterSeconds: command.retryAfterSeconds,
+            detail: command.detail,
+          },
+        },
+        ...chargeEvents(state, command.generationId, command.charges),
+      ];
+    }
+    case "RecordDelivery": {
+      const undelivered = state.undelivered.some((answer) => answer.generationId === command.generationId);
+      if (!undelivered) return [];
+      return [
+        {
+          type: "AnswerDelivered",
+          data: {
+            generationId: command.generationId,
+            telegramMessageIds: [...command.telegramMessageIds],
+            interrupted: command.interrupted,
+          },
+        },
+      ];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`decideThread: unhandled command ${(unknown as { type: string }).type}`);
+    }
+  }
+}

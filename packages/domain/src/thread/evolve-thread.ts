@@ -1,0 +1,162 @@
+import type { ThreadEvent } from "../events/thread-events.ts";
+import { parseThreadStream } from "../streams.ts";
+import {
+  type AssistantTurn,
+  chargeKey,
+  DEDUPLICATION_WINDOW,
+  type GenerationOutcome,
+  type OpenGeneration,
+  type ThreadState,
+  type Turn,
+} from "./thread-state.ts";
+
+function remember(ids: readonly number[], id: number): readonly number[] {
+  const next =
+    ids.length >= DEDUPLICATION_WINDOW ? ids.slice(ids.length - DEDUPLICATION_WINDOW + 1) : [...ids];
+  next.push(id);
+  return next;
+}
+
+/** A sender label for group threads: "First (@username)" or "First". */
+export function senderLabel(from: { firstName: string; username: string | null }): string {
+  return from.username ? `${from.firstName} (@${from.username})` : from.firstName;
+}
+
+/** Ends the open generation: its text becomes an assistant turn (unless nothing was said). */
+function endGeneration(
+  state: ThreadState,
+  generationId: string,
+  outcome: GenerationOutcome,
+  stopReason: string | null,
+): ThreadState {
+  const generation = state.generation;
+  if (!generation || generation.generationId !== generationId) return state;
+  const hasText = generation.text.length > 0;
+  const turn: AssistantTurn = {
+    kind: "assistant",
+    generationId,
+    text: generation.text,
+    interrupted: outcome === "cancelled" || outcome === "interrupted",
+  };
+  const turns: readonly Turn[] = hasText ? [...state.turns, turn] : state.turns;
+  const undelivered =
+    outcome === "failed"
+      ? state.undelivered
+      : [...state.undelivered, { generationId, outcome, text: generation.text, stopReason }];
+  return { ...state, generation: null, turns, undelivered };
+}
+
+/**
+ * Folds one thread event into the state. Pure and total: every event type is
+ * handled, and replaying a stream's events from `initialThreadState` gives the
+ * thread's state at that revision.
+ */
+export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: string): ThreadState {
+  const at = event.metadata.occurredAt;
+  const touched = {
+    ...state,
+    lastActivityAt: at,
+    key: state.key ?? (stream ? parseThreadStream(stream) : null),
+  };
+  switch (event.type) {
+    case "MessageReceived": {
+      const data = event.data;
+      const turn: Turn = {
+        kind: "user",
+        messageId: data.messageId,
+        updateId: data.updateId,
+        languageCode: data.from.languageCode,
+        text: data.text,
+        senderLabel: senderLabel(data.from),
+        edited: false,
+      };
+      return {
+        ...touched,
+        key: touched.key ?? { chatId: data.chatId, topicId: data.topicId, userId: data.userId },
+        chatType: data.chatType,
+        turns: [...state.turns, turn],
+        pending: [...state.pending, data.messageId],
+        recentUpdateIds: remember(state.recentUpdateIds, data.updateId),
+        recentMessageIds: remember(state.recentMessageIds, data.messageId),
+        messageCount: state.messageCount + 1,
+      };
+    }
+    case "MessageEdited": {
+      const { messageId, text } = event.data;
+      return {
+        ...touched,
+        recentUpdateIds: remember(state.recentUpdateIds, event.data.updateId),
+        turns: state.turns.map((turn) =>
+          turn.kind === "user" && turn.messageId === messageId ? { ...turn, text, edited: true } : turn,
+        ),
+      };
+    }
+    case "ModelSelected":
+      return { ...touched, modelOverride: event.data.modelId };
+    case "ContextReset":
+      return { ...touched, turns: [], pending: [] };
+    case "GenerationStarted": {
+      const data = event.data;
+      const generation: OpenGeneration = {
+        generationId: data.generationId,
+        modelId: data.modelId,
+        priceTableVersion: data.priceTableVersion,
+        batchMessageIds: data.batchMessageIds,
+        delivery: data.delivery,
+        text: "",
+        thinking: "",
+        chunks: 0,
+        startedAt: at,
+      };
+      const batch = new Set(data.batchMessageIds);
+      return {
+        ...touched,
+        generation,
+        pending: state.pending.filter((id) => !batch.has(id)),
+        generationCount: state.generationCount + 1,
+      };
+    }
+    case "ChunkStreamed": {
+      const generation = state.generation;
+      if (!generation || generation.generationId !== event.data.generationId) return touched;
+      return {
+        ...touched,
+        generation: {
+          ...generation,
+          text: generation.text + event.data.text,
+          thinking: generation.thinking + event.data.thinking,
+          chunks: generation.chunks + 1,
+        },
+      };
+    }
+    case "GenerationCompleted":
+      return endGeneration(touched, event.data.generationId, "completed", event.data.stopReason);
+    case "GenerationCancelled":
+      return endGeneration(touched, event.data.generationId, "cancelled", null);
+    case "GenerationInterrupted":
+      return endGeneration(touched, event.data.generationId, "interrupted", null);
+    case "GenerationFailed":
+      return endGeneration(touched, event.data.generationId, "failed", null);
+    case "UsageCharged": {
+      const charged = new Set(state.chargedCalls);
+      charged.add(chargeKey(event.data.generationId, event.data.callIndex));
+      return { ...touched, chargedCalls: charged, userCost: state.userCost + event.data.userAmount };
+    }
+    case "AnswerDelivered":
+      return {
+        ...touched,
+        undelivered: state.undelivered.filter((answer) => answer.generationId !== event.data.generationId),
+      };
+    default: {
+      const unknown: never = event;
+      throw new Error(`evolveThread: unhandled event ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
+/** Folds events in order from the initial state. */
+export function foldThread(events: Iterable<ThreadEvent>, from: ThreadState, stream?: string): ThreadState {
+  let state = from;
+  for (const event of events) state = evolveThread(state, event, stream);
+  return state;
+}

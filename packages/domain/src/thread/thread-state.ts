@@ -1,0 +1,103 @@
+import type { ThreadKey } from "../streams.ts";
+
+/** A user message in the thread's context. */
+export interface UserTurn {
+  readonly kind: "user";
+  readonly messageId: number;
+  /** The Telegram update that brought it (the correlation id of what follows). */
+  readonly updateId: number;
+  /** The sender's Telegram language, for replies about this message. */
+  readonly languageCode: string | null;
+  readonly text: string;
+  /** "First (@username)", shown to the model in groups where several people talk. */
+  readonly senderLabel: string;
+  readonly edited: boolean;
+}
+
+/** An answer of the model in the thread's context. */
+export interface AssistantTurn {
+  readonly kind: "assistant";
+  readonly generationId: string;
+  readonly text: string;
+  /** Cut short (cancelled or interrupted): the model sees it was cut. */
+  readonly interrupted: boolean;
+}
+
+/** One entry of the conversation the model sees. */
+export type Turn = UserTurn | AssistantTurn;
+
+/** A generation that started and has not ended. */
+export interface OpenGeneration {
+  readonly generationId: string;
+  readonly modelId: string;
+  readonly priceTableVersion: string;
+  readonly batchMessageIds: readonly number[];
+  readonly delivery: "draft" | "edit";
+  readonly text: string;
+  readonly thinking: string;
+  readonly chunks: number;
+  readonly startedAt: string;
+}
+
+/** How a generation ended. */
+export type GenerationOutcome = "completed" | "cancelled" | "interrupted" | "failed";
+
+/** A generation that ended but whose answer has not been recorded as delivered to Telegram. */
+export interface UndeliveredAnswer {
+  readonly generationId: string;
+  readonly outcome: Exclude<GenerationOutcome, "failed">;
+  readonly text: string;
+  readonly stopReason: string | null;
+}
+
+/**
+ * The state of one conversation thread, folded from its events. Only the current
+ * context (since the last ContextReset) is kept as turns; earlier messages stay in
+ * the log. De-duplication remembers the most recent update and message ids.
+ */
+export interface ThreadState {
+  readonly key: ThreadKey | null;
+  readonly chatType: "private" | "group" | "supergroup" | null;
+  /** Per-thread model override; null: the user's default applies. */
+  readonly modelOverride: string | null;
+  readonly turns: readonly Turn[];
+  /** User messages received since the last generation started (the next batch). */
+  readonly pending: readonly number[];
+  readonly generation: OpenGeneration | null;
+  readonly undelivered: readonly UndeliveredAnswer[];
+  /** Generations already charged (a second charge for one call is refused). */
+  readonly chargedCalls: ReadonlySet<string>;
+  readonly recentUpdateIds: readonly number[];
+  readonly recentMessageIds: readonly number[];
+  readonly messageCount: number;
+  readonly generationCount: number;
+  /** Sum of what the user was charged in this thread, nano-USD. */
+  readonly userCost: number;
+  readonly lastActivityAt: string | null;
+}
+
+/** How many recent update and message ids are remembered for de-duplication. */
+export const DEDUPLICATION_WINDOW = 512;
+
+/** The state of a thread with no events. */
+export const initialThreadState: ThreadState = Object.freeze({
+  key: null,
+  chatType: null,
+  modelOverride: null,
+  turns: [],
+  pending: [],
+  generation: null,
+  undelivered: [],
+  chargedCalls: new Set<string>(),
+  recentUpdateIds: [],
+  recentMessageIds: [],
+  messageCount: 0,
+  generationCount: 0,
+  userCost: 0,
+  lastActivityAt: null,
+});
+
+/** The key of a charge: one per model call of a generation. */
+export function chargeKey(generationId: string, callIndex: number): string {
+  return `${generationId}#${callIndex}`;
+}
