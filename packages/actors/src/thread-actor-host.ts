@@ -97,7 +97,9 @@ export class ThreadActorHost {
     const logger = this.#deps.logger.child({ threadKey: session.stream });
     const machine = threadMachine.provide({
       actors: {
-        generate: fromPromise<GenerationSummary, { signal: AbortSignal }>(({ input }) => effects.generate(input.signal)),
+        generate: fromPromise<GenerationSummary, { signal: AbortSignal }>(({ input }) =>
+          effects.generate(input.signal),
+        ),
         recover: fromPromise<void, void>(() => effects.recover()),
       },
       guards: {
@@ -141,7 +143,10 @@ export class ThreadActorHost {
    * Records a user message (nothing for a duplicate update or message) and lets the
    * actor answer it. Resolves once the message is in the log.
    */
-  async receiveMessage(message: MessageReceived["data"], context: EventContext): Promise<"recorded" | "duplicate"> {
+  async receiveMessage(
+    message: MessageReceived["data"],
+    context: EventContext,
+  ): Promise<"recorded" | "duplicate"> {
     const key = { chatId: message.chatId, topicId: message.topicId, userId: message.userId };
     const thread = await this.#thread(key);
     const result = await thread.session.execute({ type: "ReceiveMessage", message }, context);
@@ -207,11 +212,9 @@ export class ThreadActorHost {
   async settled(key: ThreadKey, timeoutMs = 30_000): Promise<void> {
     const live = this.#live.get(threadStream(key));
     if (!live) return;
-    await waitFor(
-      live.actor,
-      (snapshot) => snapshot.status !== "active" || snapshot.matches("idle"),
-      { timeout: timeoutMs },
-    );
+    await waitFor(live.actor, (snapshot) => snapshot.status !== "active" || snapshot.matches("idle"), {
+      timeout: timeoutMs,
+    });
   }
 
   /**

@@ -156,10 +156,9 @@ export const threadMachine = setup({
         src: "generate",
         input: ({ context }) => ({ signal: (context.abort as AbortController).signal }),
         onDone: [{ guard: "hasPending", target: "batching" }, { target: "idle" }],
-        onError: [
-          { guard: "hasPending", target: "batching", actions: "logGenerationError" },
-          { target: "idle", actions: "logGenerationError" },
-        ],
+        // An unexpected failure (provider errors are handled inside `generate`) does not
+        // retry the batch on its own, which could loop; the next message retries it.
+        onError: { target: "idle", actions: "logGenerationError" },
       },
       on: {
         MESSAGE_RECORDED: {

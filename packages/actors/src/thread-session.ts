@@ -74,7 +74,11 @@ export class ThreadSession {
   ) {}
 
   /** Loads a thread by folding its events (never by restoring a snapshot of a live actor). */
-  static async load(key: ThreadKey, store: EventStore<DomainEvent>, source: EventClock): Promise<ThreadSession> {
+  static async load(
+    key: ThreadKey,
+    store: EventStore<DomainEvent>,
+    source: EventClock,
+  ): Promise<ThreadSession> {
     const session = new ThreadSession(key, threadStream(key), store, source);
     await session.#reload();
     return session;

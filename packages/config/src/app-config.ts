@@ -109,8 +109,38 @@ export interface AppConfig {
   readonly projections: ProjectionSelection;
   readonly secrets: BotSecrets;
   readonly endpoints: Endpoints;
+  readonly bot: BotConfig;
   /** Where each provided setting came from (never the value); unset settings are absent. */
   readonly sources: SettingSources;
+}
+
+/** How the bot receives updates and paces its work. */
+export interface BotConfig {
+  /** Set: Telegram pushes updates to this HTTPS URL (`TELEGRAM_WEBHOOK_URL`); unset: long polling. */
+  readonly webhook?: {
+    readonly url: string;
+    /** `TELEGRAM_WEBHOOK_SECRET` (secret): Telegram sends it in X-Telegram-Bot-Api-Secret-Token. */
+    readonly secret?: string;
+    /** Where the webhook server listens (`WEBHOOK_HOST`, `WEBHOOK_PORT`); the URL's path is served. */
+    readonly host: string;
+    readonly port: number;
+  };
+  /** `BOT_RUN_PROJECTIONS`: run the projector in the bot process; "auto" = only on the embedded store. */
+  readonly runProjections: "auto" | boolean;
+  /** `BATCH_WINDOW_MS`, default 150. */
+  readonly batchWindowMs: number;
+  /** `PASSIVATE_AFTER_MS`, default 600000 (10 minutes). */
+  readonly passivateAfterMs: number;
+  /** `DRAFT_INTERVAL_MS` (400), `EDIT_INTERVAL_MS` (1000), `GROUP_EDIT_INTERVAL_MS` (3000). */
+  readonly cadence: {
+    readonly draftIntervalMs: number;
+    readonly editIntervalMs: number;
+    readonly groupEditIntervalMs: number;
+  };
+  /** `MAX_OUTPUT_TOKENS`, default 16000 (each model's own maximum also applies). */
+  readonly maxOutputTokens: number;
+  /** `DEFAULT_MODEL`: the model for users who chose none (default: the registry's). */
+  readonly defaultModel?: string;
 }
 
 /** Reshapes flat validated settings into the nested {@link AppConfig}. */
@@ -144,6 +174,28 @@ export function buildAppConfig(settings: Settings, sources: SettingSources, cwd:
       ...defined("openaiBaseUrl", settings.OPENAI_BASE_URL),
       ...defined("googleGeminiBaseUrl", settings.GOOGLE_GEMINI_BASE_URL),
       ...defined("e2bApiUrl", settings.E2B_API_URL),
+    },
+    bot: {
+      ...(settings.TELEGRAM_WEBHOOK_URL === undefined
+        ? {}
+        : {
+            webhook: {
+              url: settings.TELEGRAM_WEBHOOK_URL,
+              ...defined("secret", settings.TELEGRAM_WEBHOOK_SECRET),
+              host: settings.WEBHOOK_HOST,
+              port: settings.WEBHOOK_PORT,
+            },
+          }),
+      runProjections: settings.BOT_RUN_PROJECTIONS,
+      batchWindowMs: settings.BATCH_WINDOW_MS,
+      passivateAfterMs: settings.PASSIVATE_AFTER_MS,
+      cadence: {
+        draftIntervalMs: settings.DRAFT_INTERVAL_MS,
+        editIntervalMs: settings.EDIT_INTERVAL_MS,
+        groupEditIntervalMs: settings.GROUP_EDIT_INTERVAL_MS,
+      },
+      maxOutputTokens: settings.MAX_OUTPUT_TOKENS,
+      ...defined("defaultModel", settings.DEFAULT_MODEL),
     },
     sources,
   };

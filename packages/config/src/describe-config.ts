@@ -34,6 +34,7 @@ function secretLabels(config: AppConfig): ReadonlyMap<string, string> {
     ["GEMINI_API_KEY", config.secrets.geminiApiKey],
     ["E2B_API_KEY", config.secrets.e2bApiKey],
     ["PAYMENT_PAYLOAD_SECRET", config.secrets.paymentPayloadSecret],
+    ["TELEGRAM_WEBHOOK_SECRET", config.bot.webhook?.secret],
   ];
   const labels = new Map<string, string>();
   for (const [setting, value] of secrets) {

@@ -90,3 +90,27 @@ function hasScheme(value: string, schemes: readonly string[]): boolean {
   if (scheme === "http" || scheme === "https") return URL.canParse(value);
   return true;
 }
+
+/** An integer of milliseconds (or any count) within [min, max]. */
+export function integerIn(min: number, max: number) {
+  const error = `expected an integer ${min}-${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, { error })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error }).max(max, { error }));
+}
+
+/** "auto", or a booleanish value. */
+export function autoOrBoolean() {
+  return z
+    .string()
+    .toLowerCase()
+    .transform((value, ctx): "auto" | boolean => {
+      if (value === "auto") return "auto";
+      if (value === "1" || value === "true") return true;
+      if (value === "0" || value === "false") return false;
+      ctx.addIssue({ code: "custom", message: "expected auto, 1, true, 0 or false" });
+      return z.NEVER;
+    });
+}

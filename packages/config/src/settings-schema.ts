@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
+  autoOrBoolean,
   booleanish,
   host,
   httpUrl,
+  integerIn,
   nameList,
   oneOf,
   port,
@@ -50,6 +52,24 @@ export const settingsSchema = z.object({
   E2B_API_KEY: z.string().optional(),
   E2B_API_URL: httpUrl().optional(),
   PAYMENT_PAYLOAD_SECRET: z.string().optional(),
+  TELEGRAM_WEBHOOK_URL: urlWithScheme(["https", "http"], "an https:// URL Telegram can reach").optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: "expected 1-256 characters of A-Z, a-z, 0-9, _ and -" })
+    .optional(),
+  WEBHOOK_HOST: host().default("0.0.0.0"),
+  WEBHOOK_PORT: port().default(8080),
+  BOT_RUN_PROJECTIONS: autoOrBoolean().default("auto"),
+  BATCH_WINDOW_MS: integerIn(0, 10_000).default(150),
+  PASSIVATE_AFTER_MS: integerIn(1000, 86_400_000).default(600_000),
+  DRAFT_INTERVAL_MS: integerIn(50, 10_000).default(400),
+  EDIT_INTERVAL_MS: integerIn(100, 60_000).default(1000),
+  GROUP_EDIT_INTERVAL_MS: integerIn(100, 60_000).default(3000),
+  MAX_OUTPUT_TOKENS: integerIn(256, 1_000_000).default(16_000),
+  DEFAULT_MODEL: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a model id such as claude-sonnet-5-5" })
+    .optional(),
 } satisfies Record<SettingName, z.ZodType>);
 
 /** Validated, typed settings, still keyed by their env names. */

@@ -19,6 +19,7 @@ export const SECRET_SETTINGS = [
   "GEMINI_API_KEY",
   "E2B_API_KEY",
   "PAYMENT_PAYLOAD_SECRET",
+  "TELEGRAM_WEBHOOK_SECRET",
 ] as const;
 
 /** A setting that may hold a credential (see {@link SECRET_SETTINGS}). */
@@ -39,6 +40,17 @@ export const PLAIN_SETTINGS = [
   "OPENAI_BASE_URL",
   "GOOGLE_GEMINI_BASE_URL",
   "E2B_API_URL",
+  "TELEGRAM_WEBHOOK_URL",
+  "WEBHOOK_HOST",
+  "WEBHOOK_PORT",
+  "BOT_RUN_PROJECTIONS",
+  "BATCH_WINDOW_MS",
+  "PASSIVATE_AFTER_MS",
+  "DRAFT_INTERVAL_MS",
+  "EDIT_INTERVAL_MS",
+  "GROUP_EDIT_INTERVAL_MS",
+  "MAX_OUTPUT_TOKENS",
+  "DEFAULT_MODEL",
 ] as const;
 
 /** A setting read from the environment only. */

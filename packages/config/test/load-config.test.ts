@@ -39,8 +39,42 @@ describe("given an empty environment and no secret files", () => {
       projections: "all",
       secrets: {},
       endpoints: { telegramApiRoot: "https://api.telegram.org" },
+      bot: {
+        runProjections: "auto",
+        batchWindowMs: 150,
+        passivateAfterMs: 600_000,
+        cadence: { draftIntervalMs: 400, editIntervalMs: 1000, groupEditIntervalMs: 3000 },
+        maxOutputTokens: 16_000,
+      },
       sources: {},
     });
+  });
+
+  it("when webhook and pacing settings are given, then they are parsed and the webhook secret stays hidden", () => {
+    const config = load({
+      TELEGRAM_WEBHOOK_URL: "https://bot.example/telegram",
+      TELEGRAM_WEBHOOK_SECRET: "s3cret_token-1",
+      WEBHOOK_PORT: "8443",
+      BOT_RUN_PROJECTIONS: "false",
+      BATCH_WINDOW_MS: "300",
+      DEFAULT_MODEL: "claude-opus-5",
+    });
+    expect(config.bot.webhook).toEqual({
+      url: "https://bot.example/telegram",
+      secret: "s3cret_token-1",
+      host: "0.0.0.0",
+      port: 8443,
+    });
+    expect(config.bot.runProjections).toBe(false);
+    expect(config.bot.batchWindowMs).toBe(300);
+    expect(config.bot.defaultModel).toBe("claude-opus-5");
+    expect(JSON.stringify(config)).not.toContain("s3cret_token-1");
+  });
+
+  it("when a pacing setting is out of range, then the error names it and its range", () => {
+    expect(() => load({ BATCH_WINDOW_MS: "99999", BOT_RUN_PROJECTIONS: "maybe" })).toThrow(
+      /BOT_RUN_PROJECTIONS is invalid: expected auto, 1, true, 0 or false[\s\S]*BATCH_WINDOW_MS is invalid: expected an integer 0-10000/,
+    );
   });
 
   it("when the config is loaded, then it is deeply frozen", () => {

@@ -1,0 +1,75 @@
+import type { EventContext, UserTurn } from "@bot/domain";
+import type { ThreadSession } from "../thread-session.ts";
+import { chargeFor, contextChars, estimatedUsage } from "./charges.ts";
+import type { GenerationEnvironment } from "./generation-environment.ts";
+import { replyTarget } from "./run-generation.ts";
+
+/**
+ * Finishes what a crash left undone, from the log alone and without calling the
+ * model: a generation still open is closed as GenerationInterrupted and charged by
+ * estimate (once: the decider refuses a second charge for the call); every answer
+ * not yet recorded as delivered is sent, partial ones marked interrupted, and its
+ * delivery recorded. Running it again after another crash repeats nothing that was
+ * recorded.
+ */
+export async function recoverThread(env: GenerationEnvironment, session: ThreadSession): Promise<void> {
+  const state = session.state;
+  const key = state.key;
+  if (!key) return;
+  const logger = env.logger.child({ threadKey: session.stream });
+  const open = state.generation;
+  if (open) {
+    const model = env.models.findModel(open.modelId) ?? env.models.defaultModel();
+    const account = await env.users.account(key.userId);
+    const systemChars =
+      env.globalPrompt(state.chatType ?? "private").length + (account.personality?.length ?? 0);
+    const usage = estimatedUsage(null, {
+      ...contextChars(state, systemChars),
+      outputChars: open.text.length,
+      thinkingChars: open.thinking.length,
+    });
+    const context: EventContext = {
+      correlationId: `recovery:${open.generationId}`,
+      causationId: open.generationId,
+      userId: key.userId,
+    };
+    await session.execute(
+      {
+        type: "InterruptGeneration",
+        generationId: open.generationId,
+        reason: "process_restart",
+        errorKind: null,
+        detail: "the bot restarted while the answer was being written",
+        charges: [
+          chargeFor(model, usage, {
+            callIndex: 0,
+            estimated: true,
+            cacheWriteSubsidy: env.cacheWriteSubsidy(),
+          }),
+        ],
+      },
+      context,
+    );
+    logger.warn({ generationId: open.generationId }, "closed a generation left open by a restart");
+  }
+  for (const answer of session.state.undelivered) {
+    const users = session.state.turns.filter((turn): turn is UserTurn => turn.kind === "user");
+    const language = users[users.length - 1]?.languageCode ?? null;
+    const interrupted = answer.outcome !== "completed";
+    const notice =
+      answer.outcome === "completed" && answer.stopReason
+        ? env.texts.stopNotice(answer.stopReason, language)
+        : null;
+    const target = replyTarget(session.state, null);
+    const ids = await env.renderer.deliver(target, { answer: answer.text, interrupted, notice }, language);
+    await session.execute(
+      { type: "RecordDelivery", generationId: answer.generationId, telegramMessageIds: ids, interrupted },
+      {
+        correlationId: `recovery:${answer.generationId}`,
+        causationId: answer.generationId,
+        userId: key.userId,
+      },
+    );
+    logger.info({ generationId: answer.generationId, interrupted }, "delivered an answer left undelivered");
+  }
+}

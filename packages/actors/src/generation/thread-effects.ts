@@ -1,0 +1,13 @@
+import type { ThreadEffects } from "../thread-actor-host.ts";
+import type { ThreadSession } from "../thread-session.ts";
+import type { GenerationEnvironment } from "./generation-environment.ts";
+import { recoverThread } from "./recover-thread.ts";
+import { runGeneration } from "./run-generation.ts";
+
+/** The production effects of a thread actor: real generations and recovery. */
+export function threadEffects(env: GenerationEnvironment): (session: ThreadSession) => ThreadEffects {
+  return (session) => ({
+    generate: (signal) => runGeneration(env, session, signal),
+    recover: () => recoverThread(env, session),
+  });
+}

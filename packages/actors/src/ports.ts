@@ -1,0 +1,73 @@
+import type { UserAccountState } from "@bot/domain";
+
+/** Where an answer goes. */
+export interface ReplyTarget {
+  readonly chatId: number;
+  readonly topicId: number | null;
+  readonly chatType: "private" | "group" | "supergroup";
+  /** The user message answered (groups reply to it so it is clear whom the bot answers). */
+  readonly replyToMessageId: number | null;
+}
+
+/** What the user sees while the answer streams. */
+export interface AnswerView {
+  readonly thinking: string;
+  readonly answer: string;
+}
+
+/** The end of an answer. */
+export interface FinalAnswer {
+  /** The model's Markdown (possibly partial). */
+  readonly answer: string;
+  /** Cancelled or interrupted: the answer is marked so. */
+  readonly interrupted: boolean;
+  /** A note under the answer, e.g. why it was cut (already localised). */
+  readonly notice: string | null;
+}
+
+/** One answer being shown in Telegram. */
+export interface RenderSession {
+  /**
+   * Shows the latest view. Returns at once: views are coalesced and sent in the
+   * background at the Telegram-friendly cadence, so a slow or rate-limited chat
+   * never holds up the model stream.
+   */
+  update(view: AnswerView): void;
+  /** Sends the final answer (waits for a view in flight first). Resolves to the Telegram message ids. */
+  finish(answer: FinalAnswer): Promise<number[]>;
+  /** Shows an error instead of an answer (nothing was streamed). */
+  fail(notice: string): Promise<number[]>;
+}
+
+/** Telegram output of answers (packages/telegram implements it). */
+export interface AnswerRenderer {
+  /** How often the runner should flush text (and record a ChunkStreamed) for this delivery mode. */
+  flushIntervalMs(delivery: "draft" | "edit"): number;
+  begin(
+    target: ReplyTarget,
+    options: {
+      readonly generationId: string;
+      readonly delivery: "draft" | "edit";
+      readonly language: string | null;
+    },
+  ): RenderSession;
+  /** Delivers a finished answer without streaming (recovery after a restart). */
+  deliver(target: ReplyTarget, answer: FinalAnswer, language: string | null): Promise<number[]>;
+}
+
+/** Reads what the conversation needs from a user's account. */
+export interface UserAccounts {
+  account(userId: number): Promise<UserAccountState>;
+}
+
+/** User-facing notes of the generation runner, localised by the caller. */
+export interface GenerationTexts {
+  /** A note under an answer for a stop reason other than a normal end (null: no note). */
+  stopNotice(stopReason: string, language: string | null): string | null;
+  /** The message shown when the provider failed before any text. */
+  errorNotice(errorKind: string, retryAfterSeconds: number | null, language: string | null): string;
+  /** Appended to an answer cut by a provider error after text had arrived. */
+  interruptedByErrorNotice(errorKind: string, language: string | null): string;
+  /** Shown when the model returned no text at all. */
+  emptyAnswerNotice(language: string | null): string;
+}

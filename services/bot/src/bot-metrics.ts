@@ -1,0 +1,61 @@
+import type { GenerationObserver } from "@bot/actors";
+import type { Metrics } from "@bot/observability";
+
+/** What the bot reports to Prometheus. */
+export interface BotMetrics {
+  update(kind: string): void;
+  duplicateUpdate(): void;
+  liveActors(count: number): void;
+  generation: GenerationObserver;
+}
+
+/** Bot metrics on a registry: updates by kind, duplicates, live actors, generation timings and outcomes, spend. */
+export function createBotMetrics(metrics: Metrics, now: () => number = () => performance.now()): BotMetrics {
+  const updates = metrics.counter({
+    name: "telegram_updates_total",
+    help: "Updates handled, by kind",
+    labelNames: ["kind"],
+  });
+  const duplicates = metrics.counter({
+    name: "telegram_duplicate_updates_total",
+    help: "Updates delivered again and skipped",
+  });
+  const actors = metrics.gauge({ name: "thread_actors_live", help: "Thread actors alive in this process" });
+  const firstToken = metrics.histogram({
+    name: "generation_first_token_seconds",
+    help: "Model request sent to first streamed token",
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+  });
+  const outcomes = metrics.counter({
+    name: "generations_total",
+    help: "Generations by outcome and model",
+    labelNames: ["outcome", "model"],
+  });
+  const spend = metrics.counter({
+    name: "usage_charged_nano_usd_total",
+    help: "What users were charged for model calls, nano-USD",
+    labelNames: ["model", "estimated"],
+  });
+  const sentAt = new Map<string, number>();
+  return {
+    update: (kind) => updates.inc({ kind }),
+    duplicateUpdate: () => duplicates.inc(),
+    liveActors: (count) => actors.set(count),
+    generation: {
+      requestSent(generationId) {
+        sentAt.set(generationId, now());
+      },
+      firstToken(generationId) {
+        const started = sentAt.get(generationId);
+        if (started !== undefined) firstToken.observe((now() - started) / 1000);
+      },
+      ended(generationId, outcome, modelId) {
+        sentAt.delete(generationId);
+        outcomes.inc({ outcome, model: modelId });
+      },
+      charged(modelId, userAmount, estimated) {
+        if (userAmount > 0) spend.inc({ model: modelId, estimated: String(estimated) }, userAmount);
+      },
+    },
+  };
+}

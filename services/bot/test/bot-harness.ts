@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { type FakeAnthropic, type FakeBotApi, startFakeAnthropic, startFakeBotApi } from "@bot/testkit";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const main = join(root, "services", "bot", "src", "main.ts");
+
+/** A bot process under test, with its fakes. */
+export interface BotUnderTest {
+  readonly telegram: FakeBotApi;
+  readonly anthropic: FakeAnthropic;
+  readonly dataDir: string;
+  child: ChildProcess;
+  opsUrl: string;
+  logs: string[];
+  /** Starts (or restarts) the bot process on the same data directory. */
+  start(extraEnv?: Record<string, string>): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+function storeFreeEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _d, EVENTSTORE_URL: _e, DATA_DIR: _dd, ...rest } = process.env;
+  return rest;
+}
+
+/** Starts the fakes and the real bot process (node --import tsx) against them, on an embedded store. */
+export async function startBotUnderTest(
+  options: {
+    env?: Record<string, string>;
+    dataDir?: string;
+    bot?: Parameters<typeof startFakeBotApi>[0];
+  } = {},
+): Promise<BotUnderTest> {
+  const telegram = await startFakeBotApi(options.bot ?? {});
+  const anthropic = await startFakeAnthropic();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "bot-e2e-"));
+  let exited: Promise<number | null> = Promise.resolve(null);
+  const harness: BotUnderTest = {
+    telegram,
+    anthropic,
+    dataDir,
+    child: null as unknown as ChildProcess,
+    opsUrl: "",
+    logs: [],
+    async start(extraEnv = {}) {
+      const child = spawn(process.execPath, ["--import", "tsx", main], {
+        cwd: root,
+        env: {
+          ...storeFreeEnv(),
+          DATA_DIR: dataDir,
+          TELEGRAM_BOT_TOKEN: telegram.token,
+          TELEGRAM_API_ROOT: telegram.apiRoot,
+          ANTHROPIC_API_KEY: "test-key",
+          ANTHROPIC_BASE_URL: anthropic.baseURL,
+          OPS_PORT: "0",
+          LOG_LEVEL: "info",
+          ...options.env,
+          ...extraEnv,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      harness.child = child;
+      exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+      const stderr: string[] = [];
+      child.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`bot did not start: ${stderr.join("")}`)), 60_000);
+        void exited.then((code) => reject(new Error(`bot exited with ${code}: ${stderr.join("")}`)));
+        createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+          harness.logs.push(line);
+          try {
+            const entry = JSON.parse(line) as { msg?: string; ops?: string };
+            if (entry.msg === "bot started" && entry.ops) {
+              harness.opsUrl = entry.ops;
+              clearTimeout(timer);
+              resolve();
+            }
+          } catch {
+            // Not a log line.
+          }
+        });
+      });
+    },
+    async kill(signal = "SIGTERM") {
+      harness.child.kill(signal);
+      return exited;
+    },
+    async close() {
+      if (harness.child && harness.child.exitCode === null && harness.child.signalCode === null) {
+        harness.child.kill("SIGKILL");
+        await exited;
+      }
+      await telegram.close();
+      await anthropic.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
