@@ -1,1 +1,10 @@
+export * from "./anthropic/fake-anthropic.ts";
+export type * from "./anthropic/types.ts";
+export * from "./bot-api/bot-api-error.ts";
+export type { GroupSpec, UserChat, UserSpec } from "./bot-api/chat-directory.ts";
 export * from "./bot-api/entity-rules.ts";
+export * from "./bot-api/fake-bot-api.ts";
+export type { BotMessageOptions, FakeWorld } from "./bot-api/fake-world.ts";
+export type { HandlerContext, MethodHandler } from "./bot-api/method-handler.ts";
+export type * from "./bot-api/types.ts";
+export type * from "./bot-api/user-pushes.ts";

@@ -1,0 +1,196 @@
+/**
+ * The model registry: the data tables in this folder, validated at startup and converted
+ * to integer nano-USD per token. A malformed table or an unrepresentable price throws
+ * when this module is first imported, so a bad deploy fails before serving anyone.
+ */
+import type { NanoUsd } from "@bot/domain";
+import type { ProviderName } from "../provider.ts";
+import anthropicModels from "./anthropic-models.json" with { type: "json" };
+import { type ModelTable, modelTableSchema, type PricesPerMTok } from "./model-table-schema.ts";
+import { perTokenNanoUsd } from "./per-token-price.ts";
+
+/** Integer nano-USD per token. */
+export interface ModelPrices {
+  readonly input: NanoUsd;
+  readonly output: NanoUsd;
+  readonly cacheWrite5m: NanoUsd;
+  readonly cacheWrite1h: NanoUsd;
+  readonly cacheRead: NanoUsd;
+}
+
+/** How a model reasons: adaptive (model decides), a token budget, or not at all. */
+export type ThinkingCapability = "adaptive" | "budget" | "none";
+
+/** One model, ready to use. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly displayName: string;
+  readonly provider: ProviderName;
+  readonly contextWindow: number;
+  readonly maxOutputTokens: number;
+  readonly prices: ModelPrices;
+  /** Prices for every token of a request whose prompt exceeds `aboveTokens` (Haiku 5.5). */
+  readonly longPrompt?: { readonly aboveTokens: number; readonly prices: ModelPrices };
+  readonly capabilities: {
+    readonly thinking: ThinkingCapability;
+    readonly effort: boolean;
+    readonly vision: boolean;
+  };
+  readonly isDefault: boolean;
+  /** The version of the price table these prices came from; charge events record it. */
+  readonly priceTableVersion: string;
+  /** When the prices were read from the provider (YYYY-MM-DD). */
+  readonly pricesTakenOn: string;
+  readonly retiresOn?: string;
+}
+
+/** Thrown when a model table is malformed or inconsistent. */
+export class ModelRegistryError extends Error {
+  override readonly name = "ModelRegistryError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Thrown by {@link ModelRegistry.getModel} for an id not in the registry. */
+export class UnknownModelError extends Error {
+  override readonly name = "UnknownModelError";
+  constructor(readonly modelId: string) {
+    super(`unknown model "${modelId}"`);
+  }
+}
+
+/** Validated, converted models; look-ups by id. */
+export class ModelRegistry {
+  readonly #byId: ReadonlyMap<string, ModelInfo>;
+  readonly #default: ModelInfo;
+
+  constructor(models: readonly ModelInfo[]) {
+    const byId = new Map<string, ModelInfo>();
+    for (const model of models) {
+      if (byId.has(model.id)) throw new ModelRegistryError(`model "${model.id}" is listed twice`);
+      byId.set(model.id, model);
+    }
+    const defaults = models.filter((model) => model.isDefault);
+    const [only] = defaults;
+    if (defaults.length !== 1 || only === undefined) {
+      throw new ModelRegistryError(`exactly one model must be the default, found ${defaults.length}`);
+    }
+    this.#byId = byId;
+    this.#default = only;
+  }
+
+  /** The model with this id; throws {@link UnknownModelError} otherwise. */
+  getModel(id: string): ModelInfo {
+    const model = this.#byId.get(id);
+    if (model === undefined) throw new UnknownModelError(id);
+    return model;
+  }
+
+  /** The model with this id, or undefined (e.g. for a stale user preference). */
+  findModel(id: string): ModelInfo | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Every model, in table order. */
+  listModels(): readonly ModelInfo[] {
+    return [...this.#byId.values()];
+  }
+
+  /** The model new users get. */
+  defaultModel(): ModelInfo {
+    return this.#default;
+  }
+}
+
+/**
+ * Validates model tables (the parsed JSON data files) and builds a registry. Throws
+ * {@link ModelRegistryError} (zod issues as its cause) or `PriceNotRepresentableError`.
+ */
+export function loadModelRegistry(tables: readonly unknown[]): ModelRegistry {
+  const models: ModelInfo[] = [];
+  for (const [index, raw] of tables.entries()) {
+    const parsed = modelTableSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ModelRegistryError(`model table #${index} is invalid: ${parsed.error.message}`, {
+        cause: parsed.error,
+      });
+    }
+    models.push(...toModels(parsed.data));
+  }
+  return new ModelRegistry(models);
+}
+
+function toModels(table: ModelTable): ModelInfo[] {
+  return table.models.map((row) => {
+    const where = `${table.priceTableVersion}/${row.id}`;
+    if (row.maxOutputTokens > row.contextWindow) {
+      throw new ModelRegistryError(`${where}: maxOutputTokens exceeds contextWindow`);
+    }
+    const prices = toPrices(row.pricesPerMTokUsd, where);
+    const longPrompt =
+      row.longPrompt === undefined
+        ? undefined
+        : {
+            aboveTokens: row.longPrompt.aboveTokens,
+            prices: toPrices(row.longPrompt.pricesPerMTokUsd, `${where}/longPrompt`),
+          };
+    // Pricing promises that more tokens never cost less; a long-prompt tier cheaper than
+    // the standard one would break that at the threshold.
+    if (longPrompt !== undefined && !everyPriceAtLeast(longPrompt.prices, prices)) {
+      throw new ModelRegistryError(`${where}: longPrompt prices must not be below the standard prices`);
+    }
+    return {
+      id: row.id,
+      displayName: row.displayName,
+      provider: table.provider,
+      contextWindow: row.contextWindow,
+      maxOutputTokens: row.maxOutputTokens,
+      prices,
+      ...(longPrompt === undefined ? {} : { longPrompt }),
+      capabilities: row.capabilities,
+      isDefault: row.default === true,
+      priceTableVersion: table.priceTableVersion,
+      pricesTakenOn: row.pricesTakenOn,
+      ...(row.retiresOn === undefined ? {} : { retiresOn: row.retiresOn }),
+    };
+  });
+}
+
+function toPrices(prices: PricesPerMTok, where: string): ModelPrices {
+  return {
+    input: perTokenNanoUsd(prices.input, `${where}.input`),
+    output: perTokenNanoUsd(prices.output, `${where}.output`),
+    cacheWrite5m: perTokenNanoUsd(prices.cacheWrite5m, `${where}.cacheWrite5m`),
+    cacheWrite1h: perTokenNanoUsd(prices.cacheWrite1h, `${where}.cacheWrite1h`),
+    cacheRead: perTokenNanoUsd(prices.cacheRead, `${where}.cacheRead`),
+  };
+}
+
+function everyPriceAtLeast(a: ModelPrices, b: ModelPrices): boolean {
+  return (
+    a.input >= b.input &&
+    a.output >= b.output &&
+    a.cacheWrite5m >= b.cacheWrite5m &&
+    a.cacheWrite1h >= b.cacheWrite1h &&
+    a.cacheRead >= b.cacheRead
+  );
+}
+
+/** The registry built from the bundled tables (validated on first import). */
+export const modelRegistry: ModelRegistry = loadModelRegistry([anthropicModels]);
+
+/** The bundled model with this id; throws {@link UnknownModelError} otherwise. */
+export function getModel(id: string): ModelInfo {
+  return modelRegistry.getModel(id);
+}
+
+/** Every bundled model. */
+export function listModels(): readonly ModelInfo[] {
+  return modelRegistry.listModels();
+}
+
+/** The bundled default model. */
+export function defaultModel(): ModelInfo {
+  return modelRegistry.defaultModel();
+}

@@ -1,0 +1,19 @@
+import type { ServerResponse } from "node:http";
+import type { LiveRecordedRequest } from "./request-log.ts";
+import type { ScriptSource } from "./script-source.ts";
+import type { AnthropicTokenCounter } from "./types.ts";
+
+/** One request being answered. */
+export interface Exchange {
+  res: ServerResponse;
+  record: LiveRecordedRequest;
+  /** Aborts when the client goes away or the server closes: stop writing. */
+  signal: AbortSignal;
+}
+
+/** Server-wide state the endpoints read. */
+export interface FakeState {
+  scripts: ScriptSource;
+  countTokens: AnthropicTokenCounter;
+  tokensPerSecond: number | undefined;
+}
