@@ -1,6 +1,7 @@
 import { type SqlExecutor, sqlIdentifier } from "@bot/sql";
+import { isoTime } from "./iso-time.ts";
 
-/** A row of the threads read model. */
+/** A row of the threads read model (`threads` table). */
 export interface ThreadRow {
   readonly stream: string;
   readonly chatId: number;
@@ -12,6 +13,13 @@ export interface ThreadRow {
   readonly messageCount: number;
   readonly contextMessageCount: number;
   readonly contextResets: number;
+  readonly generationCount: number;
+  /** The generation still streaming, null when none (one open at a crash must be interrupted). */
+  readonly openGenerationId: string | null;
+  /** Answers that ended but were not yet recorded as delivered. */
+  readonly undeliveredCount: number;
+  /** What the user was charged in this thread, integer nano-USD. */
+  readonly totalCostNano: bigint;
   readonly firstActivityAt: string;
   readonly lastActivityAt: string;
   readonly lastRevision: bigint;
@@ -28,16 +36,19 @@ interface RawThreadRow {
   message_count: number;
   context_message_count: number;
   context_resets: number;
+  generation_count: number;
+  open_generation_id: string | null;
+  undelivered_count: number;
+  total_cost_nano: string;
   first_activity_at: Date | string;
   last_activity_at: Date | string;
   last_revision: string;
 }
 
 const COLUMNS = `stream, chat_id::text AS chat_id, topic_id::text AS topic_id, user_id::text AS user_id, chat_type,
-  title, model_id, message_count, context_message_count, context_resets, first_activity_at, last_activity_at,
-  last_revision::text AS last_revision`;
-
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+  title, model_id, message_count, context_message_count, context_resets, generation_count,
+  open_generation_id::text AS open_generation_id, undelivered_count, total_cost_nano::text AS total_cost_nano,
+  first_activity_at, last_activity_at, last_revision::text AS last_revision`;
 
 function toThreadRow(raw: RawThreadRow): ThreadRow {
   return {
@@ -51,8 +62,12 @@ function toThreadRow(raw: RawThreadRow): ThreadRow {
     messageCount: raw.message_count,
     contextMessageCount: raw.context_message_count,
     contextResets: raw.context_resets,
-    firstActivityAt: iso(raw.first_activity_at),
-    lastActivityAt: iso(raw.last_activity_at),
+    generationCount: raw.generation_count,
+    openGenerationId: raw.open_generation_id,
+    undeliveredCount: raw.undelivered_count,
+    totalCostNano: BigInt(raw.total_cost_nano),
+    firstActivityAt: isoTime(raw.first_activity_at),
+    lastActivityAt: isoTime(raw.last_activity_at),
     lastRevision: BigInt(raw.last_revision),
   };
 }

@@ -5,9 +5,10 @@ import type { RecordedEvent } from "@bot/eventstore";
 export const TITLE_LENGTH = 80;
 
 /**
- * The change a run of consecutive events makes to one thread row. Applying the
+ * The change a run of consecutive events makes to one `threads` row. Applying the
  * patch of a run equals applying its events one by one; that is what lets the
- * projection write a whole batch with one statement.
+ * projection write all the threads of a batch with one statement. (The open
+ * generation and undelivered count are derived from `messages`, not patched.)
  */
 export interface ThreadPatch {
   stream: string;
@@ -17,11 +18,17 @@ export interface ThreadPatch {
   chatType: string | null;
   /** With `resets > 0`: the new title (null: none yet). Otherwise a title for a row that has none. */
   title: string | null;
+  /** True when the run selected a model or removed the override: then `modelId` replaces the row's. */
+  modelSet: boolean;
   modelId: string | null;
   messages: number;
   /** With `resets > 0`: messages since the last reset. Otherwise messages to add. */
   contextMessages: number;
   resets: number;
+  /** Generations started in the run. */
+  generations: number;
+  /** Sum of UsageCharged.userAmount in the run, integer nano-USD as a decimal string (exact in JSON). */
+  cost: string;
   firstAt: string;
   lastAt: string;
   lastRevision: string;
@@ -60,10 +67,13 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
         userId: key.userId,
         chatType: null,
         title: null,
+        modelSet: false,
         modelId: null,
         messages: 0,
         contextMessages: 0,
         resets: 0,
+        generations: 0,
+        cost: "0",
         firstAt: at,
         lastAt: at,
         lastRevision: event.revision.toString(),
@@ -81,6 +91,8 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
         patch.title ??= titleOf(event.data.text);
         break;
       case "ModelSelected":
+        // null removes the override: it must replace the row's value, not be ignored.
+        patch.modelSet = true;
         patch.modelId = event.data.modelId;
         break;
       case "ContextReset":
@@ -88,16 +100,21 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
         patch.contextMessages = 0;
         patch.title = null;
         break;
-      case "MessageEdited":
       case "GenerationStarted":
+        patch.generations += 1;
+        break;
+      case "UsageCharged":
+        patch.cost = (BigInt(patch.cost) + BigInt(event.data.userAmount)).toString();
+        break;
+      case "MessageEdited":
       case "ChunkStreamed":
       case "GenerationCompleted":
       case "GenerationCancelled":
       case "GenerationInterrupted":
       case "GenerationFailed":
-      case "UsageCharged":
       case "AnswerDelivered":
-        // Not handled by this version of the read model (see its `handles`).
+        // Only the activity time and revision: their effect is on `messages`, and the
+        // open generation and undelivered count are derived from those rows.
         break;
       default: {
         const unhandled: never = event;

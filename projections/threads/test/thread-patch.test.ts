@@ -10,6 +10,7 @@ import type { RecordedEvent } from "@bot/eventstore";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { foldThreadPatches, type ThreadPatch, TITLE_LENGTH, titleOf } from "../src/index.ts";
+import { charge, TestLog, ThreadDriver } from "./support/thread-driver.ts";
 
 const KEY: ThreadKey = { chatId: -1001234567890, topicId: null, userId: 42 };
 const STREAM = threadStream(KEY);
@@ -70,7 +71,7 @@ function history(start = "2024-06-01T10:00:00.000Z") {
       messageId++;
       return record(stream, event);
     },
-    model(modelId: string, stream = STREAM) {
+    model(modelId: string | null, stream = STREAM) {
       return record(
         stream,
         domainEvents.create(
@@ -108,10 +109,13 @@ describe("given messages in one thread", () => {
       userId: 42,
       chatType: "supergroup",
       title: "Hello there world",
+      modelSet: false,
       modelId: null,
       messages: 1,
       contextMessages: 1,
       resets: 0,
+      generations: 0,
+      cost: "0",
       firstAt: "2024-06-01T10:00:00.000Z",
       lastAt: "2024-06-01T10:00:00.000Z",
       lastRevision: "0",
@@ -189,6 +193,40 @@ describe("given model choices", () => {
     expect(patch.messages).toBe(0);
     expect(patch.chatType).toBeNull();
     expect(patch.title).toBeNull();
+  });
+});
+
+describe("given an override that is removed", () => {
+  it("when the model is selected and then removed, then the patch replaces the row's model with null", () => {
+    const h = history();
+    h.model("gpt-4o");
+    h.model(null);
+    expect(onlyPatch(h.events)).toMatchObject({ modelSet: true, modelId: null });
+  });
+
+  it("when no model event is in the run, then the patch leaves the row's model alone", () => {
+    const h = history();
+    h.message("hi");
+    expect(onlyPatch(h.events)).toMatchObject({ modelSet: false, modelId: null });
+  });
+});
+
+describe("given generations and charges", () => {
+  it("when two answers are generated and charged, then the patch counts the generations and sums what the user pays", () => {
+    const log = new TestLog();
+    const thread = new ThreadDriver(log, KEY);
+    thread.receive("first");
+    thread.start();
+    thread.chunk("one");
+    thread.complete([charge(1_500, { amount: 2_000 }), charge(250, { callIndex: 1 })]);
+    thread.receive("second");
+    thread.start();
+    thread.cancel([charge(9_007_199_254_740_000)]);
+    const patch = onlyPatch(log.events);
+    expect(patch.generations).toBe(2);
+    // userAmount, not amount; summed as bigint, beyond what a double holds exactly.
+    expect(patch.cost).toBe((1_500n + 250n + 9_007_199_254_740_000n).toString());
+    expect(patch.lastRevision).toBe(String(log.events.length - 1));
   });
 });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   type Clock,
   type DomainEvent,
@@ -13,53 +12,29 @@ import { randomIds } from "@bot/domain/system";
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from "@bot/eventstore";
 import { createPostgresEventStore } from "@bot/eventstore/postgres";
 import { createLogger } from "@bot/observability";
-import {
-  createProjectionSchema,
-  defineProjection,
-  ProjectionRunner,
-  readCheckpoint,
-} from "@bot/projection-runner";
-import { createPgliteClient, createPostgresClient, type SqlClient, type SqlExecutor } from "@bot/sql";
+import { defineProjection, ProjectionRunner, readCheckpoint } from "@bot/projection-runner";
+import type { SqlClient } from "@bot/sql";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   findThread,
   listAllThreads,
+  listMessages,
   listUserThreads,
   type ThreadRow,
   threadsProjection,
   titleOf,
 } from "../src/index.ts";
-
-const databaseUrl = process.env.DATABASE_URL || undefined;
-
-interface Backend {
-  readonly name: string;
-  readonly server: boolean;
-  open(): Promise<SqlClient>;
-}
-
-const backends: Backend[] = [
-  { name: "pglite", server: false, open: () => createPgliteClient() },
-  ...(databaseUrl
-    ? [
-        {
-          name: "server postgres",
-          server: true,
-          open: async () =>
-            createPostgresClient({
-              connectionString: databaseUrl,
-              maxConnections: 8,
-              applicationName: "threads-projection-test",
-            }),
-        },
-      ]
-    : []),
-];
-
-function uniqueName(label: string): string {
-  return `${label}_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
-}
+import {
+  applyInBatches,
+  applyOneByOne,
+  backends,
+  chunks,
+  freshSchema as createFreshSchema,
+  snapshot,
+  uniqueName,
+} from "./support/backends.ts";
+import { charge, TestLog, ThreadDriver } from "./support/thread-driver.ts";
 
 /** Appends events one stream at a time, tracking each stream's revision. */
 class Writer {
@@ -102,7 +77,7 @@ class Writer {
     return this.append(threadStream(key), event);
   }
 
-  model(key: ThreadKey, modelId: string): Promise<Position> {
+  model(key: ThreadKey, modelId: string | null): Promise<Position> {
     const event = domainEvents.create(
       "ModelSelected",
       { modelId, previousModelId: null },
@@ -125,7 +100,12 @@ class Writer {
 
 type Step =
   | { readonly kind: "message"; readonly thread: number; readonly text: string; readonly advanceMs: number }
-  | { readonly kind: "model"; readonly thread: number; readonly modelId: string; readonly advanceMs: number }
+  | {
+      readonly kind: "model";
+      readonly thread: number;
+      readonly modelId: string | null;
+      readonly advanceMs: number;
+    }
   | { readonly kind: "reset"; readonly thread: number; readonly advanceMs: number };
 
 const thread = fc.nat({ max: 2 });
@@ -142,7 +122,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("model" as const),
       thread,
-      modelId: fc.constantFrom("gpt-4o", "claude-sonnet", "gemini-pro"),
+      // null: the override is removed, which must clear the row's model.
+      modelId: fc.constantFrom("gpt-4o", "claude-sonnet", "gemini-pro", null),
       advanceMs,
     }),
   },
@@ -171,6 +152,10 @@ function expectedRows(
       messageCount: 0,
       contextMessageCount: 0,
       contextResets: 0,
+      generationCount: 0,
+      openGenerationId: null,
+      undeliveredCount: 0,
+      totalCostNano: 0n,
       firstActivityAt: at,
       lastActivityAt: at,
       lastRevision: -1n,
@@ -196,19 +181,6 @@ function expectedRows(
     rows.set(stream, next);
   });
   return [...rows.values()].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
-}
-
-/** Splits `items` into consecutive chunks of the given sizes (the last takes the rest). */
-function chunks<T>(items: readonly T[], sizes: readonly number[]): T[][] {
-  const result: T[][] = [];
-  let start = 0;
-  for (const size of sizes) {
-    if (start >= items.length) break;
-    result.push(items.slice(start, start + size));
-    start += size;
-  }
-  if (start < items.length) result.push(items.slice(start));
-  return result;
 }
 
 /**
@@ -257,17 +229,9 @@ describe.each(backends)("given the threads projection on $name", ({ server, open
   });
 
   async function freshSchema(label: string): Promise<string> {
-    const schema = uniqueName(`t_${label}`);
+    const schema = await createFreshSchema(sql, label);
     schemas.push(schema);
-    await sql.transaction((tx) => createProjectionSchema(tx, schema, threadsProjection, "live"));
     return schema;
-  }
-
-  async function inSchema(schema: string, work: (tx: SqlExecutor) => Promise<void>) {
-    await sql.transaction(async (tx) => {
-      await tx.query("SELECT set_config('search_path', $1, true)", [schema]);
-      await work(tx);
-    });
   }
 
   it("when random thread events are applied one by one and in random batches, then both give the same rows, as replayed by hand", async () => {
@@ -309,18 +273,16 @@ describe.each(backends)("given the threads projection on $name", ({ server, open
           const oneByOne = await freshSchema("one");
           const batched = await freshSchema("batch");
           try {
-            for (const event of events) await inSchema(oneByOne, (tx) => threadsProjection.apply(event, tx));
-            const applyBatch = threadsProjection.applyBatch;
-            if (!applyBatch) throw new Error("threadsProjection has no batch path");
-            for (const batch of chunks(events, batchSizes)) {
-              await inSchema(batched, (tx) => applyBatch(batch, tx));
-            }
+            await applyOneByOne(sql, oneByOne, events);
+            await applyInBatches(sql, batched, chunks(events, batchSizes));
 
             const expected = expectedRows(keys, steps, times);
-            const single = await listAllThreads(sql, oneByOne);
-            const multi = await listAllThreads(sql, batched);
-            expect(single).toEqual(expected);
-            expect(multi).toEqual(single);
+            const single = await snapshot(sql, oneByOne);
+            expect(single.threads).toEqual(expected);
+            expect(single.messages.map((row) => row.text).sort()).toEqual(
+              steps.flatMap((step) => (step.kind === "message" ? [step.text] : [])).sort(),
+            );
+            expect(await snapshot(sql, batched)).toEqual(single);
           } finally {
             await sql.exec(`DROP SCHEMA ${oneByOne} CASCADE; DROP SCHEMA ${batched} CASCADE`);
           }
@@ -363,6 +325,24 @@ describe.each(backends)("given the threads projection on $name", ({ server, open
     clock.advance(60_000);
     await writer.message(dm, "private hello", 4);
     clock.advance(60_000);
+    // A thread with an answer, as the bot writes it: the runner must pick up every thread event type.
+    const log = new TestLog();
+    const answered = new ThreadDriver(log, {
+      chatId: userA + 1_000_000,
+      topicId: null,
+      userId: userA + 1_000_000,
+    });
+    answered.receive("Tell me a joke");
+    const generationId = answered.start();
+    answered.chunk("Why did ");
+    answered.chunk("the chicken…");
+    answered.complete([charge(2_500)]);
+    answered.deliver(generationId, [31]);
+    await store.append(
+      answered.stream,
+      log.events.map(({ type, data, metadata }) => ({ type, data, metadata }) as DomainEvent),
+      { expectedRevision: "no_stream" },
+    );
     await writer.message(other, "someone else", 5);
 
     const runner = new ProjectionRunner({
@@ -388,12 +368,38 @@ describe.each(backends)("given the threads projection on $name", ({ server, open
         messageCount: 3,
         contextMessageCount: 1,
         contextResets: 1,
+        generationCount: 0,
+        openGenerationId: null,
+        undeliveredCount: 0,
+        totalCostNano: 0n,
         firstActivityAt: "2024-08-01T09:00:00.000Z",
         lastActivityAt: "2024-08-01T09:04:00.000Z",
         lastRevision: 4n,
       });
       expect(mainRow?.title).toHaveLength(80);
       expect(mainRow?.title?.endsWith("…")).toBe(true);
+
+      expect(await findThread(sql, answered.stream, schema)).toMatchObject({
+        messageCount: 1,
+        generationCount: 1,
+        openGenerationId: null,
+        undeliveredCount: 0,
+        totalCostNano: 2_500n,
+        lastRevision: 6n,
+      });
+      expect(
+        (await listMessages(sql, answered.stream, { schema })).map(
+          ({ role, text, status, telegramMessageId }) => ({
+            role,
+            text,
+            status,
+            telegramMessageId,
+          }),
+        ),
+      ).toEqual([
+        { role: "user", text: "Tell me a joke", status: null, telegramMessageId: 1 },
+        { role: "assistant", text: "Why did the chicken…", status: "completed", telegramMessageId: 31 },
+      ]);
 
       const topicRow = await findThread(sql, threadStream(topic), schema);
       expect(topicRow).toMatchObject({
