@@ -105,6 +105,7 @@ export class ThreadActorHost {
       guards: {
         hasPending: () => session.state.pending.length > 0,
         needsRecovery: () => session.state.generation !== null || session.state.undelivered.length > 0,
+        generationStarted: () => session.state.generation !== null,
       },
       actions: {
         logGenerationError: ({ event }) =>

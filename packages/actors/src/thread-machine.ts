@@ -78,6 +78,10 @@ export const threadMachine = setup({
   guards: {
     hasPending: () => false,
     needsRecovery: () => false,
+    // Whether the running generation has recorded GenerationStarted. A message recorded
+    // before that joins the batch being started, so it must not cancel it. The host
+    // provides it; without it every message during a generation cancels it.
+    generationStarted: () => true,
     batchDeadlinePassed: ({ context }) =>
       context.batchStartedAt !== null && context.now() - context.batchStartedAt >= context.maxBatchWaitMs,
   },
@@ -155,13 +159,20 @@ export const threadMachine = setup({
         id: "generation",
         src: "generate",
         input: ({ context }) => ({ signal: (context.abort as AbortController).signal }),
-        onDone: [{ guard: "hasPending", target: "batching" }, { target: "idle" }],
+        onDone: [
+          // Nothing was started (the folded state shows another open generation): batching
+          // again would spin; the open generation's owner, or recovery, takes the messages.
+          { guard: ({ event }) => event.output.outcome === "nothing_to_do", target: "idle" },
+          { guard: "hasPending", target: "batching" },
+          { target: "idle" },
+        ],
         // An unexpected failure (provider errors are handled inside `generate`) does not
         // retry the batch on its own, which could loop; the next message retries it.
         onError: { target: "idle", actions: "logGenerationError" },
       },
       on: {
         MESSAGE_RECORDED: {
+          guard: "generationStarted",
           actions: [{ type: "rememberCancelReason", params: { reason: "new_message" } }, "abortGeneration"],
         },
         STOP: {

@@ -51,7 +51,25 @@ export interface PollingOptions {
    * notifying, e.g. when it rolls back); doubled while it stays blocked, up to 250 ms.
    */
   readonly blockedPollMs: number;
+  /**
+   * After a wake-up, wait this long before reading, so a live subscriber takes the
+   * appends of a burst in one batch (one projection transaction instead of one per
+   * event). 0 reads at once.
+   */
+  readonly lingerMs?: number;
 }
+
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 
 /**
  * Catch-up then live subscription over a page reader and a {@link Wakeup} (the
@@ -84,6 +102,11 @@ export async function* pollBatches<E extends AnyEvent>(
         ? Math.min(polling.blockedPollMs * 2 ** (blockedRounds - 1), 250)
         : polling.idlePollMs;
       await polling.wakeup.wait(seen, wait, options.signal);
+      if (polling.lingerMs && !options.signal.aborted) await sleep(polling.lingerMs, options.signal);
+    } else {
+      // Embedded PGlite answers without leaving the microtask queue: yield so that
+      // timers and I/O (Telegram, the model stream) run between pages.
+      await nextMacrotask();
     }
   }
 }

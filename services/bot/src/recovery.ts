@@ -2,7 +2,7 @@ import type { ThreadActorHost } from "@bot/actors";
 import { parseThreadStream } from "@bot/domain";
 import type { EventStore, Position } from "@bot/eventstore";
 import type { Logger } from "@bot/observability";
-import { waitForCheckpoint } from "@bot/projection-runner";
+import { readCheckpoint, waitForCheckpoint } from "@bot/projection-runner";
 import type { SqlExecutor } from "@bot/sql";
 
 /**
@@ -20,6 +20,10 @@ export async function recoverInterruptedThreads(deps: {
   waitFor?: (position: Position) => Promise<void>;
   timeoutMs?: number;
 }): Promise<number> {
+  if (!(await readCheckpoint(deps.readModels, "threads").catch(() => null))) {
+    deps.logger.warn("no threads read model yet: open answers recover when their threads are next used");
+    return 0;
+  }
   const head = await deps.store.headPosition();
   if (head) {
     try {

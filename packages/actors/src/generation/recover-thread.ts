@@ -18,6 +18,11 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
   if (!key) return;
   const logger = env.logger.child({ threadKey: session.stream });
   const open = state.generation;
+  // In groups an answer replies to the newest message it answers, as when it streams;
+  // the batch is known for the generation the crash left open.
+  const replyTo = new Map<string, number>();
+  const newestOfBatch = open?.batchMessageIds.at(-1);
+  if (open && newestOfBatch !== undefined) replyTo.set(open.generationId, newestOfBatch);
   if (open) {
     const model = env.models.findModel(open.modelId) ?? env.models.defaultModel();
     const account = await env.users.account(key.userId);
@@ -60,7 +65,10 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
       answer.outcome === "completed" && answer.stopReason
         ? env.texts.stopNotice(answer.stopReason, language)
         : null;
-    const target = replyTarget(session.state, null);
+    const target = replyTarget(
+      session.state,
+      session.state.chatType === "private" ? null : (replyTo.get(answer.generationId) ?? null),
+    );
     const ids = await env.renderer.deliver(target, { answer: answer.text, interrupted, notice }, language);
     await session.execute(
       { type: "RecordDelivery", generationId: answer.generationId, telegramMessageIds: ids, interrupted },

@@ -40,6 +40,8 @@ export interface PostgresEventStoreOptions<E extends AnyEvent> {
   readonly idlePollMs?: number;
   /** First re-poll while an older open transaction hides newer commits (default 2 ms). */
   readonly blockedPollMs?: number;
+  /** Live subscribers wait this long after a wake-up to batch a burst (default 50 ms on PGlite, 10 ms on a server). */
+  readonly lingerMs?: number;
   /**
    * How long a one-off global read (readAll, readAllPage, headPosition) waits for
    * transactions that were open when it started (default 10 000 ms), before
@@ -121,6 +123,7 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     wakeup,
     idlePollMs: options.idlePollMs ?? (sql.dialect === "pglite" ? 250 : 1000),
     blockedPollMs: options.blockedPollMs ?? 2,
+    lingerMs: options.lingerMs ?? (sql.dialect === "pglite" ? 50 : 10),
   };
 
   const inFlightWaitMs = options.inFlightWaitMs ?? 10_000;

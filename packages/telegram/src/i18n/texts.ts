@@ -47,12 +47,16 @@ const en: Texts = {
     `Hi, ${firstName}! I am an assistant powered by Claude. Send me a message and I will answer — ` +
     "in groups, mention me, reply to me or use a command. /help lists what I can do.",
   helpHeader: "What I can do:",
-  helpFooter: "Send any text to chat. Answers stream as they are written; /stop or the stop button ends one early.",
+  helpFooter:
+    "Send any text to chat. Answers stream as they are written; /stop or the stop button ends one early.",
   stopped: "⏹ Stopped.",
   nothingToStop: "Nothing to stop: no answer is being written.",
-  newContext: "🆕 New conversation. Earlier messages stay in your history but are no longer sent to the model.",
+  newContext:
+    "🆕 New conversation. Earlier messages stay in your history but are no longer sent to the model.",
   modelCurrent: (name, scope) =>
-    scope === "thread" ? `Model in this chat: ${name} (chosen for this chat).` : `Model in this chat: ${name} (your default).`,
+    scope === "thread"
+      ? `Model in this chat: ${name} (chosen for this chat).`
+      : `Model in this chat: ${name} (your default).`,
   modelChooseHint: "Choose a model for this chat:",
   modelSetForThread: (name) => `This chat now uses ${name}.`,
   modelSetDefault: (name) => `${name} is now your default model.`,
@@ -80,7 +84,9 @@ const en: Texts = {
   emptyAnswer: "The model returned an empty answer. Please rephrase your message.",
   errorOverloaded: "⏳ The model is overloaded right now. Please try again in a minute.",
   errorRateLimited: (seconds) =>
-    seconds ? `⏳ Too many requests right now. Please try again in ${seconds} s.` : "⏳ Too many requests right now. Please try again shortly.",
+    seconds
+      ? `⏳ Too many requests right now. Please try again in ${seconds} s.`
+      : "⏳ Too many requests right now. Please try again shortly.",
   errorTimeout: "⌛ The model took too long to answer. Please try again.",
   errorConnection: "⚠️ Could not reach the model. Please try again.",
   errorGeneric: "⚠️ Something went wrong while answering. Please try again.",
@@ -93,12 +99,15 @@ const ru: Texts = {
     `Привет, ${firstName}! Я ассистент на основе Claude. Напишите сообщение — я отвечу. ` +
     "В группах упомяните меня, ответьте на моё сообщение или используйте команду. /help — список возможностей.",
   helpHeader: "Что я умею:",
-  helpFooter: "Пишите любой текст. Ответ появляется по мере написания; /stop или кнопка остановки прерывает его.",
+  helpFooter:
+    "Пишите любой текст. Ответ появляется по мере написания; /stop или кнопка остановки прерывает его.",
   stopped: "⏹ Остановлено.",
   nothingToStop: "Нечего останавливать: сейчас ответ не пишется.",
   newContext: "🆕 Новый разговор. Прежние сообщения остаются в истории, но больше не отправляются модели.",
   modelCurrent: (name, scope) =>
-    scope === "thread" ? `Модель в этом чате: ${name} (выбрана для этого чата).` : `Модель в этом чате: ${name} (по умолчанию).`,
+    scope === "thread"
+      ? `Модель в этом чате: ${name} (выбрана для этого чата).`
+      : `Модель в этом чате: ${name} (по умолчанию).`,
   modelChooseHint: "Выберите модель для этого чата:",
   modelSetForThread: (name) => `Теперь в этом чате используется ${name}.`,
   modelSetDefault: (name) => `${name} теперь ваша модель по умолчанию.`,
@@ -126,7 +135,9 @@ const ru: Texts = {
   emptyAnswer: "Модель вернула пустой ответ. Попробуйте переформулировать сообщение.",
   errorOverloaded: "⏳ Модель сейчас перегружена. Попробуйте через минуту.",
   errorRateLimited: (seconds) =>
-    seconds ? `⏳ Слишком много запросов. Попробуйте через ${seconds} с.` : "⏳ Слишком много запросов. Попробуйте чуть позже.",
+    seconds
+      ? `⏳ Слишком много запросов. Попробуйте через ${seconds} с.`
+      : "⏳ Слишком много запросов. Попробуйте чуть позже.",
   errorTimeout: "⌛ Модель слишком долго отвечала. Попробуйте ещё раз.",
   errorConnection: "⚠️ Не удалось связаться с моделью. Попробуйте ещё раз.",
   errorGeneric: "⚠️ Что-то пошло не так. Попробуйте ещё раз.",

@@ -10,7 +10,11 @@ export interface MessagePlace {
 
 /** True for Telegram's harmless "message is not modified" answer to an edit. */
 export function isNotModified(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /message is not modified/i.test(error.description);
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    /message is not modified/i.test(error.description)
+  );
 }
 
 /** True when Telegram refused the request itself (400), as opposed to a network or server failure. */
@@ -34,7 +38,9 @@ export async function sendFormatted(
   options: { replyTo?: number | null; logger: Logger },
 ): Promise<number> {
   const reply =
-    options.replyTo != null ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {};
+    options.replyTo != null
+      ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+      : {};
   try {
     const message = await api.sendMessage(place.chatId, formatted.text, {
       ...threadOptions(place),
@@ -77,7 +83,10 @@ export async function editFormatted(
     return true;
   } catch (error) {
     if (isNotModified(error)) return true;
-    if (error instanceof GrammyError && /message to edit not found|message can't be edited/i.test(error.description)) {
+    if (
+      error instanceof GrammyError &&
+      /message to edit not found|message can't be edited/i.test(error.description)
+    ) {
       return false;
     }
     if (!isBadRequest(error) || formatted.entities.length === 0) throw error;

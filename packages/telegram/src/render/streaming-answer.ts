@@ -10,7 +10,13 @@ import {
   withSuffix,
 } from "../format/index.ts";
 import { draftIdFor } from "./draft-id.ts";
-import { editFormatted, isBadRequest, type MessagePlace, sendDraft, sendFormatted } from "./send-formatted.ts";
+import {
+  editFormatted,
+  isBadRequest,
+  type MessagePlace,
+  sendDraft,
+  sendFormatted,
+} from "./send-formatted.ts";
 
 /** What the streaming answer shows. */
 export interface AnswerViewInput {
@@ -132,7 +138,8 @@ export class StreamingAnswer {
 
   async #showLive(live: FormattedText): Promise<void> {
     const { api, place, logger } = this.#options;
-    if (this.#liveMessageId !== null && (await editFormatted(api, place, this.#liveMessageId, live, logger))) return;
+    if (this.#liveMessageId !== null && (await editFormatted(api, place, this.#liveMessageId, live, logger)))
+      return;
     this.#liveMessageId = await sendFormatted(api, place, live, { replyTo: this.#replyTo(), logger });
   }
 

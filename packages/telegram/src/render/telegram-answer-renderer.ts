@@ -22,7 +22,11 @@ export interface RendererCadence {
 }
 
 /** Defaults inside the brief's 300–500 ms for drafts and within Telegram's folk limits for edits. */
-export const defaultCadence: RendererCadence = { draftIntervalMs: 400, editIntervalMs: 1000, groupEditIntervalMs: 3000 };
+export const defaultCadence: RendererCadence = {
+  draftIntervalMs: 400,
+  editIntervalMs: 1000,
+  groupEditIntervalMs: 3000,
+};
 
 /** A live answer (structurally the actors' RenderSession). */
 export interface TelegramRenderSession {
@@ -67,7 +71,8 @@ export class TelegramAnswerRenderer {
       generationId,
       delivery: target.chatType === "private" ? delivery : "edit",
       draftIntervalMs: this.#cadence.draftIntervalMs,
-      editIntervalMs: target.chatType === "private" ? this.#cadence.editIntervalMs : this.#cadence.groupEditIntervalMs,
+      editIntervalMs:
+        target.chatType === "private" ? this.#cadence.editIntervalMs : this.#cadence.groupEditIntervalMs,
       interruptedLabel: textsFor(language).interruptedLabel,
     });
   }
@@ -75,10 +80,18 @@ export class TelegramAnswerRenderer {
   /** Starts showing an answer; a "typing…" action appears until the first preview. */
   begin(
     target: AnswerTarget,
-    options: { readonly generationId: string; readonly delivery: "draft" | "edit"; readonly language: string | null },
+    options: {
+      readonly generationId: string;
+      readonly delivery: "draft" | "edit";
+      readonly language: string | null;
+    },
   ): TelegramRenderSession {
     this.api
-      .sendChatAction(target.chatId, "typing", target.topicId === null ? {} : { message_thread_id: target.topicId })
+      .sendChatAction(
+        target.chatId,
+        "typing",
+        target.topicId === null ? {} : { message_thread_id: target.topicId },
+      )
       .catch((error: unknown) => this.logger.debug({ err: error }, "typing action failed"));
     return this.#session(target, options.generationId, options.delivery, options.language);
   }

@@ -61,6 +61,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       requestId,
       aborted: false,
       completed: false,
+      firstTokenAt: null,
     };
     const stop = new AbortController();
     const stopOnClose = () => stop.abort();

@@ -30,7 +30,10 @@ function plan(exchange: Exchange, state: FakeState, script: AnthropicMessageScri
 
 async function stream(exchange: Exchange, frames: readonly SseFrame[], pacing: Pacing): Promise<void> {
   startEventStream(exchange.res);
-  if (await writeFrames(exchange.res, frames, pacing, exchange.signal)) exchange.res.end();
+  const firstToken = () => {
+    exchange.record.firstTokenAt = Date.now();
+  };
+  if (await writeFrames(exchange.res, frames, pacing, exchange.signal, firstToken)) exchange.res.end();
 }
 
 async function answerMessage(exchange: Exchange, state: FakeState, script: AnthropicMessageScript) {

@@ -27,6 +27,7 @@ export async function writeFrames(
   frames: readonly SseFrame[],
   pacing: Pacing,
   signal: AbortSignal,
+  onFirstToken?: () => void,
 ): Promise<boolean> {
   let tokens = 0;
   let firstTokenAt = 0;
@@ -38,6 +39,7 @@ export async function writeFrames(
     if (signal.aborted) return false;
     await writeChunk(res, encodeFrame(frame), signal);
     if (!frame.token) continue;
+    if (tokens === 0) onFirstToken?.();
     tokens += 1;
     if (pacing.pingEvery && tokens % pacing.pingEvery === 0) {
       await writeChunk(res, encodeFrame(PING_FRAME), signal);

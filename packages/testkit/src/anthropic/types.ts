@@ -120,6 +120,8 @@ export interface RecordedAnthropicRequest {
   readonly aborted: boolean;
   /** The whole response (any status) was handed to the socket. */
   readonly completed: boolean;
+  /** `Date.now()` when the first token delta was written, or null (benchmarks measure from it). */
+  readonly firstTokenAt: number | null;
 }
 
 /** Picks a script for a request when nothing is queued. */
