@@ -18,4 +18,4 @@ COPY tsconfig.base.json tsconfig.json ./
 USER node
 ENV NODE_ENV=production OPS_HOST=0.0.0.0 OPS_PORT=9464
 EXPOSE 9464
-CMD ["node", "--import", "tsx", "services/projector/src/main.ts"]
+CMD ["node", "--import", "tsx", "services/bot/src/main.ts"]
