@@ -204,6 +204,24 @@ describe("given an open generation with streamed chunks", () => {
     expect(state.userCost).toBe(700);
   });
 
+  it("when a message arrives and the answer is then cancelled, then the partial answer precedes the new message in the context", () => {
+    const { state } = run(
+      [
+        { type: "ReceiveMessage", message: message(2, "actually, something else") },
+        { type: "ReceiveMessage", message: message(3, "and quickly") },
+        { type: "CancelGeneration", generationId: GEN, reason: "new_message", charges: [charge(0, 700)] },
+      ],
+      given,
+    );
+    expect(state.turns.map((turn) => [turn.kind, turn.text])).toEqual([
+      ["user", "hello 1"],
+      ["assistant", "Hello!"],
+      ["user", "actually, something else"],
+      ["user", "and quickly"],
+    ]);
+    expect(state.pending).toEqual([2, 3]);
+  });
+
   it("when a failure is reported after text was streamed, then the rule asks for an interruption instead", () => {
     expect(() =>
       decideThread(

@@ -9,6 +9,17 @@ import { type FakeAnthropic, type FakeBotApi, startFakeAnthropic, startFakeBotAp
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const main = join(root, "services", "bot", "src", "main.ts");
 
+/**
+ * Short cadences for end-to-end tests: a short batching window and frequent
+ * previews, so streaming shows several drafts or edits within a second or two.
+ */
+export const FAST_ENV: Readonly<Record<string, string>> = {
+  BATCH_WINDOW_MS: "30",
+  DRAFT_INTERVAL_MS: "100",
+  EDIT_INTERVAL_MS: "150",
+  GROUP_EDIT_INTERVAL_MS: "250",
+};
+
 /** A bot process under test, with its fakes. */
 export interface BotUnderTest {
   readonly telegram: FakeBotApi;
@@ -16,6 +27,7 @@ export interface BotUnderTest {
   readonly dataDir: string;
   child: ChildProcess;
   opsUrl: string;
+  /** Log lines of every run: stdout JSON lines, and stderr text prefixed with "stderr: ". */
   logs: string[];
   /** Starts (or restarts) the bot process on the same data directory. */
   start(extraEnv?: Record<string, string>): Promise<void>;
@@ -67,7 +79,10 @@ export async function startBotUnderTest(
       harness.child = child;
       exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
       const stderr: string[] = [];
-      child.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+      child.stderr?.on("data", (chunk) => {
+        stderr.push(String(chunk));
+        harness.logs.push(`stderr: ${String(chunk)}`);
+      });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`bot did not start: ${stderr.join("")}`)), 60_000);
         void exited.then((code) => reject(new Error(`bot exited with ${code}: ${stderr.join("")}`)));

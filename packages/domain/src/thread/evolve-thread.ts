@@ -22,6 +22,22 @@ export function senderLabel(from: { firstName: string; username: string | null }
   return from.username ? `${from.firstName} (@${from.username})` : from.firstName;
 }
 
+/**
+ * Where the answer of the open generation goes in the turns: after its batch, before
+ * the messages received while it was written (still pending, so at the end). They
+ * come after the answer in the conversation: otherwise the context would end with
+ * the answer, and the model would continue it instead of answering them.
+ */
+function answerPosition(state: ThreadState): number {
+  const pending = new Set(state.pending);
+  let position = state.turns.length;
+  for (;;) {
+    const previous = state.turns[position - 1];
+    if (previous?.kind !== "user" || !pending.has(previous.messageId)) return position;
+    position--;
+  }
+}
+
 /** Ends the open generation: its text becomes an assistant turn (unless nothing was said). */
 function endGeneration(
   state: ThreadState,
@@ -38,7 +54,10 @@ function endGeneration(
     text: generation.text,
     interrupted: outcome === "cancelled" || outcome === "interrupted",
   };
-  const turns: readonly Turn[] = hasText ? [...state.turns, turn] : state.turns;
+  const position = answerPosition(state);
+  const turns: readonly Turn[] = hasText
+    ? [...state.turns.slice(0, position), turn, ...state.turns.slice(position)]
+    : state.turns;
   const undelivered =
     outcome === "failed"
       ? state.undelivered
