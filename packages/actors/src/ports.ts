@@ -25,6 +25,24 @@ export interface FinalAnswer {
   readonly notice: string | null;
 }
 
+/** A Telegram message of an answer, reported as soon as Telegram accepted it. */
+export interface SentMessage {
+  readonly telegramMessageId: number;
+  /** "preview": the message edited while streaming; "part": a finished part of the answer. */
+  readonly kind: "preview" | "part";
+  /** Index of a part (0, 1, ...); null for a preview. */
+  readonly partIndex: number | null;
+}
+
+/** Records a sent message (AnswerMessageSent) before the renderer goes on. */
+export type OnMessageSent = (message: SentMessage) => Promise<void>;
+
+/** What an earlier, interrupted delivery already put in the chat. */
+export interface DeliveryResume {
+  readonly sentParts: number;
+  readonly previewMessageId: number | null;
+}
+
 /** One answer being shown in Telegram. */
 export interface RenderSession {
   /**
@@ -49,10 +67,22 @@ export interface AnswerRenderer {
       readonly generationId: string;
       readonly delivery: "draft" | "edit";
       readonly language: string | null;
+      readonly onSent: OnMessageSent;
     },
   ): RenderSession;
-  /** Delivers a finished answer without streaming (recovery after a restart). */
-  deliver(target: ReplyTarget, answer: FinalAnswer, language: string | null): Promise<number[]>;
+  /**
+   * Delivers a finished answer without streaming (recovery after a restart): parts an
+   * earlier delivery sent are skipped and its preview message is edited, not repeated.
+   */
+  deliver(
+    target: ReplyTarget,
+    answer: FinalAnswer,
+    options: {
+      readonly language: string | null;
+      readonly resume: DeliveryResume;
+      readonly onSent: OnMessageSent;
+    },
+  ): Promise<number[]>;
 }
 
 /** Reads what the conversation needs from a user's account. */

@@ -668,6 +668,9 @@ for (const { name, create } of backends) {
             outcome: "completed",
             text: "An answer Telegram did not take",
             stopReason: "end_turn",
+            replyToMessageId: expect.any(Number),
+            previewMessageId: null,
+            sentParts: 0,
           },
         ]);
         expect(s.logLines().some((line) => line.level === "error" && /undelivered/.test(line.msg))).toBe(

@@ -80,6 +80,37 @@ for (const { name, create } of backends) {
       return { env: environment({ provider, renderer, users }), renderer, provider };
     }
 
+    describe("given a group answer whose preview and first part were sent before the crash", () => {
+      it("when the thread is recovered, then the delivery resumes: the preview is edited and the sent part is skipped", async () => {
+        const key = groupThread();
+        const id = await crashedMidAnswer(key, ["First part. ", "Second part, cut"]);
+        const crashed = await ThreadSession.load(key, backend.store, source);
+        await crashed.execute(
+          {
+            type: "RecordMessageSent",
+            generationId: id,
+            telegramMessageId: 700,
+            kind: "preview",
+            partIndex: null,
+          },
+          contextFor(key),
+        );
+        await crashed.execute(
+          { type: "RecordMessageSent", generationId: id, telegramMessageId: 701, kind: "part", partIndex: 0 },
+          contextFor(key),
+        );
+        const { env, renderer } = recoveryEnvironment(key);
+        await recoverThread(env, await ThreadSession.load(key, backend.store, source));
+
+        expect(renderer.deliveries).toHaveLength(1);
+        expect(renderer.deliveries[0]?.resume).toEqual({ sentParts: 1, previewMessageId: 700 });
+        const log = await readThread(backend.store, key);
+        const recorded = ofType(log, "AnswerMessageSent").map((event) => event.data);
+        expect(recorded.at(-1)).toMatchObject({ kind: "part", partIndex: 1 });
+        expect(ofType(log, "AnswerDelivered")).toHaveLength(1);
+      });
+    });
+
     describe("given a generation still open in the log", () => {
       it("when the thread is recovered, then it is interrupted (process_restart), charged once by estimate and the partial delivered once, without calling the model", async () => {
         const key = privateThread();
@@ -94,6 +125,7 @@ for (const { name, create } of backends) {
         expect(typesOf(log.slice(before))).toEqual([
           "GenerationInterrupted",
           "UsageCharged",
+          "AnswerMessageSent",
           "AnswerDelivered",
         ]);
         expect(ofType(log, "GenerationInterrupted")[0]?.data).toMatchObject({
@@ -240,7 +272,7 @@ for (const { name, create } of backends) {
         await recoverThread(env, await ThreadSession.load(key, backend.store, source));
 
         const log = await readThread(backend.store, key);
-        expect(typesOf(log.slice(before))).toEqual(["AnswerDelivered"]);
+        expect(typesOf(log.slice(before))).toEqual(["AnswerMessageSent", "AnswerDelivered"]);
         expect(ofType(log, "AnswerDelivered")[0]?.data).toMatchObject({
           generationId: id,
           interrupted: false,

@@ -440,7 +440,12 @@ for (const { name, create } of backends) {
         await h.host.settled(key);
 
         const log = await readThread(backend.store, key);
-        expect(typesOf(log).slice(3)).toEqual(["GenerationInterrupted", "UsageCharged", "AnswerDelivered"]);
+        expect(typesOf(log).slice(3)).toEqual([
+          "GenerationInterrupted",
+          "UsageCharged",
+          "AnswerMessageSent",
+          "AnswerDelivered",
+        ]);
         expect(ofType(log, "GenerationInterrupted")[0]?.data).toMatchObject({
           generationId,
           reason: "process_restart",
@@ -470,6 +475,7 @@ for (const { name, create } of backends) {
         expect(typesOf(log).slice(4)).toEqual([
           "GenerationInterrupted",
           "UsageCharged",
+          "AnswerMessageSent",
           "AnswerDelivered",
           "GenerationStarted",
           "ChunkStreamed",

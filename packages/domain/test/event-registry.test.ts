@@ -428,6 +428,7 @@ describe("given the product's domain events", () => {
       "GenerationInterrupted",
       "GenerationFailed",
       "UsageCharged",
+      "AnswerMessageSent",
       "AnswerDelivered",
       "ModelPreferenceSet",
       "PersonalitySet",

@@ -182,7 +182,15 @@ describe("given an open generation with streamed chunks", () => {
       interrupted: false,
     });
     expect(state.undelivered).toEqual([
-      { generationId: GEN, outcome: "completed", text: "Hello!", stopReason: "end_turn" },
+      {
+        generationId: GEN,
+        outcome: "completed",
+        text: "Hello!",
+        stopReason: "end_turn",
+        replyToMessageId: 1,
+        previewMessageId: null,
+        sentParts: 0,
+      },
     ]);
     expect(state.userCost).toBe(1500);
   });

@@ -207,6 +207,9 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       case "ContextReset":
         // Thread-level facts: they change the `threads` row only.
         break;
+      case "AnswerMessageSent":
+        // Delivery bookkeeping for recovery; the row changes with AnswerDelivered.
+        break;
       default: {
         const unhandled: never = event;
         throw new Error(`threads projection cannot fold ${(unhandled as { type: string }).type}`);

@@ -84,6 +84,8 @@ function describe(event: ThreadEvent, full: boolean): string {
         .join(", ");
       return `gen ${data.generationId} call ${data.callIndex} model ${data.modelId} price table ${data.priceTableVersion}: amount ${usd(data.amount)}, user pays ${usd(data.userAmount)}${flags ? ` [${flags}]` : ""}; tokens ${tokens(data.quantities)}`;
     }
+    case "AnswerMessageSent":
+      return `gen ${event.data.generationId} ${event.data.kind === "preview" ? "preview" : `part ${event.data.partIndex}`} sent as Telegram message ${event.data.telegramMessageId}`;
     case "AnswerDelivered": {
       const ids = event.data.telegramMessageIds;
       return `gen ${event.data.generationId} as ${ids.length === 0 ? "no Telegram message" : `Telegram messages [${ids.join(", ")}]`}${

@@ -18,11 +18,6 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
   if (!key) return;
   const logger = env.logger.child({ threadKey: session.stream });
   const open = state.generation;
-  // In groups an answer replies to the newest message it answers, as when it streams;
-  // the batch is known for the generation the crash left open.
-  const replyTo = new Map<string, number>();
-  const newestOfBatch = open?.batchMessageIds.at(-1);
-  if (open && newestOfBatch !== undefined) replyTo.set(open.generationId, newestOfBatch);
   if (open) {
     const model = env.models.findModel(open.modelId) ?? env.models.defaultModel();
     const account = await env.users.account(key.userId);
@@ -65,18 +60,33 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
       answer.outcome === "completed" && answer.stopReason
         ? env.texts.stopNotice(answer.stopReason, language)
         : null;
+    // In groups an answer replies to the newest message it answers, as when it streams.
     const target = replyTarget(
       session.state,
-      session.state.chatType === "private" ? null : (replyTo.get(answer.generationId) ?? null),
+      session.state.chatType === "private" ? null : answer.replyToMessageId,
     );
-    const ids = await env.renderer.deliver(target, { answer: answer.text, interrupted, notice }, language);
+    const context: EventContext = {
+      correlationId: `recovery:${answer.generationId}`,
+      causationId: answer.generationId,
+      userId: key.userId,
+    };
+    const ids = await env.renderer.deliver(
+      target,
+      { answer: answer.text, interrupted, notice },
+      {
+        language,
+        resume: { sentParts: answer.sentParts, previewMessageId: answer.previewMessageId },
+        onSent: async (message) => {
+          await session.execute(
+            { type: "RecordMessageSent", generationId: answer.generationId, ...message },
+            context,
+          );
+        },
+      },
+    );
     await session.execute(
       { type: "RecordDelivery", generationId: answer.generationId, telegramMessageIds: ids, interrupted },
-      {
-        correlationId: `recovery:${answer.generationId}`,
-        causationId: answer.generationId,
-        userId: key.userId,
-      },
+      context,
     );
     logger.info({ generationId: answer.generationId, interrupted }, "delivered an answer left undelivered");
   }

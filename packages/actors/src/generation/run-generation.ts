@@ -7,7 +7,7 @@ import {
   type ModelInfo,
   type TokenUsage,
 } from "@bot/llm";
-import type { ReplyTarget } from "../ports.ts";
+import type { ReplyTarget, SentMessage } from "../ports.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
@@ -109,7 +109,11 @@ export async function runGeneration(
   const followUp: EventContext = { ...context, causationId: generationId };
   const state = session.state;
   const target = replyTarget(state, state.chatType === "private" ? null : (newest?.messageId ?? null));
-  const render = env.renderer.begin(target, { generationId, delivery, language });
+  const onSent = async (message: SentMessage) => {
+    // Recorded before the renderer goes on, so recovery never sends this message again.
+    await session.execute({ type: "RecordMessageSent", generationId, ...message }, followUp);
+  };
+  const render = env.renderer.begin(target, { generationId, delivery, language, onSent });
   const globalPrompt = env.globalPrompt(state.chatType ?? "private");
   const systemChars = globalPrompt.length + (account.personality?.length ?? 0);
   const flushInterval = env.renderer.flushIntervalMs(delivery);

@@ -27,9 +27,11 @@ import { createLogger, type Logger } from "@bot/observability";
 import type {
   AnswerRenderer,
   AnswerView,
+  DeliveryResume,
   FinalAnswer,
   GenerationEnvironment,
   GenerationTexts,
+  OnMessageSent,
   ReplyTarget,
   UserAccounts,
 } from "../../src/index.ts";
@@ -240,6 +242,7 @@ export class RecordingRenderer implements AnswerRenderer {
     target: ReplyTarget;
     answer: FinalAnswer;
     language: string | null;
+    resume: DeliveryResume;
     log: LogSnapshot;
     messageIds: number[];
   }[] = [];
@@ -266,6 +269,7 @@ export class RecordingRenderer implements AnswerRenderer {
       readonly generationId: string;
       readonly delivery: "draft" | "edit";
       readonly language: string | null;
+      readonly onSent: OnMessageSent;
     },
   ) {
     const { generationId } = options;
@@ -289,14 +293,26 @@ export class RecordingRenderer implements AnswerRenderer {
     };
   }
 
-  async deliver(target: ReplyTarget, final: FinalAnswer, language: string | null): Promise<number[]> {
+  async deliver(
+    target: ReplyTarget,
+    final: FinalAnswer,
+    options: {
+      readonly language: string | null;
+      readonly resume: DeliveryResume;
+      readonly onSent: OnMessageSent;
+    },
+  ): Promise<number[]> {
     const log = await this.readLog();
+    const { language, resume } = options;
     if (this.deliverError) {
-      this.deliveries.push({ target, answer: { ...final }, language, log, messageIds: [] });
+      this.deliveries.push({ target, answer: { ...final }, language, resume, log, messageIds: [] });
       throw this.deliverError;
     }
     const messageIds = this.#messageIds(1);
-    this.deliveries.push({ target, answer: { ...final }, language, log, messageIds });
+    for (const [index, id] of messageIds.entries()) {
+      await options.onSent({ telegramMessageId: id, kind: "part", partIndex: resume.sentParts + index });
+    }
+    this.deliveries.push({ target, answer: { ...final }, language, resume, log, messageIds });
     return messageIds;
   }
 }

@@ -197,6 +197,24 @@ export const UsageCharged = defineEvent({
 });
 export type UsageCharged = EventOf<typeof UsageCharged>;
 
+/**
+ * One Telegram message of an answer was sent: a finished `part` of a long answer
+ * (`partIndex` 0, 1, ...; it never changes afterwards) or the `preview` message that
+ * is edited while the answer streams (groups). Recorded right after Telegram accepted
+ * it, so recovery after a crash edits the preview and skips the parts already sent
+ * instead of sending them again.
+ */
+export const AnswerMessageSent = defineEvent({
+  type: "AnswerMessageSent",
+  schema: z.strictObject({
+    generationId,
+    telegramMessageId: positiveId,
+    kind: z.enum(["preview", "part"]),
+    partIndex: count.nullable(),
+  }),
+});
+export type AnswerMessageSent = EventOf<typeof AnswerMessageSent>;
+
 /** The answer (complete or partial) reached the chat as these Telegram messages. */
 export const AnswerDelivered = defineEvent({
   type: "AnswerDelivered",
@@ -221,6 +239,7 @@ export const threadEventDefinitions = [
   GenerationInterrupted,
   GenerationFailed,
   UsageCharged,
+  AnswerMessageSent,
   AnswerDelivered,
 ] as const;
 

@@ -77,6 +77,13 @@ export type ThreadCommand =
       readonly charges: readonly ChargeDraft[];
     }
   | {
+      readonly type: "RecordMessageSent";
+      readonly generationId: string;
+      readonly telegramMessageId: number;
+      readonly kind: "preview" | "part";
+      readonly partIndex: number | null;
+    }
+  | {
       readonly type: "RecordDelivery";
       readonly generationId: string;
       readonly telegramMessageIds: readonly number[];
@@ -232,6 +239,14 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
         },
         ...chargeEvents(state, command.generationId, command.charges),
       ];
+    }
+    case "RecordMessageSent": {
+      const known =
+        state.generation?.generationId === command.generationId ||
+        state.undelivered.some((answer) => answer.generationId === command.generationId);
+      if (!known) return [];
+      const { type: _type, ...data } = command;
+      return [{ type: "AnswerMessageSent", data }];
     }
     case "RecordDelivery": {
       const undelivered = state.undelivered.some((answer) => answer.generationId === command.generationId);

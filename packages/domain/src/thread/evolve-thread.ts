@@ -61,7 +61,18 @@ function endGeneration(
   const undelivered =
     outcome === "failed"
       ? state.undelivered
-      : [...state.undelivered, { generationId, outcome, text: generation.text, stopReason }];
+      : [
+          ...state.undelivered,
+          {
+            generationId,
+            outcome,
+            text: generation.text,
+            stopReason,
+            replyToMessageId: generation.batchMessageIds[generation.batchMessageIds.length - 1] ?? null,
+            previewMessageId: generation.previewMessageId,
+            sentParts: generation.sentParts,
+          },
+        ];
   return { ...state, generation: null, turns, undelivered };
 }
 
@@ -126,6 +137,8 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
         thinking: "",
         chunks: 0,
         startedAt: at,
+        previewMessageId: null,
+        sentParts: 0,
       };
       const batch = new Set(data.batchMessageIds);
       return {
@@ -160,6 +173,27 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
       const charged = new Set(state.chargedCalls);
       charged.add(chargeKey(event.data.generationId, event.data.callIndex));
       return { ...touched, chargedCalls: charged, userCost: state.userCost + event.data.userAmount };
+    }
+    case "AnswerMessageSent": {
+      const { generationId, kind, partIndex, telegramMessageId } = event.data;
+      const sent = <T extends { previewMessageId: number | null; sentParts: number }>(answer: T): T =>
+        kind === "preview"
+          ? { ...answer, previewMessageId: telegramMessageId }
+          : {
+              ...answer,
+              sentParts: Math.max(answer.sentParts, (partIndex ?? 0) + 1),
+              // A preview edited into a finished part is no longer a preview.
+              previewMessageId:
+                answer.previewMessageId === telegramMessageId ? null : answer.previewMessageId,
+            };
+      return {
+        ...touched,
+        generation:
+          state.generation?.generationId === generationId ? sent(state.generation) : state.generation,
+        undelivered: state.undelivered.map((answer) =>
+          answer.generationId === generationId ? sent(answer) : answer,
+        ),
+      };
     }
     case "AnswerDelivered":
       return {

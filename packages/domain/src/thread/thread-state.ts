@@ -37,6 +37,10 @@ export interface OpenGeneration {
   readonly thinking: string;
   readonly chunks: number;
   readonly startedAt: string;
+  /** The message edited while streaming (groups), once sent. */
+  readonly previewMessageId: number | null;
+  /** Finished parts of a long answer already sent as messages. */
+  readonly sentParts: number;
 }
 
 /** How a generation ended. */
@@ -48,6 +52,10 @@ export interface UndeliveredAnswer {
   readonly outcome: Exclude<GenerationOutcome, "failed">;
   readonly text: string;
   readonly stopReason: string | null;
+  /** The user message it answers (the newest of its batch), to reply to in groups. */
+  readonly replyToMessageId: number | null;
+  readonly previewMessageId: number | null;
+  readonly sentParts: number;
 }
 
 /**

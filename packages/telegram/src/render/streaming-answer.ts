@@ -46,6 +46,14 @@ export interface StreamingAnswerOptions {
   readonly editIntervalMs: number;
   /** The localised word in the "[interrupted]" marker. */
   readonly interruptedLabel: string;
+  /** Reports each message as soon as Telegram accepted it (the runner records it). */
+  readonly onSent?: (message: {
+    telegramMessageId: number;
+    kind: "preview" | "part";
+    partIndex: number | null;
+  }) => Promise<void>;
+  /** Resuming an interrupted delivery: parts already sent, and the preview message to edit. */
+  readonly resume?: { readonly sentParts: number; readonly previewMessageId: number | null };
   readonly now?: () => number;
 }
 
@@ -80,6 +88,20 @@ export class StreamingAnswer {
     this.#now = options.now ?? (() => Date.now());
     this.#draftId = draftIdFor(options.generationId);
     this.#mode = options.delivery;
+    this.#committedParts = options.resume?.sentParts ?? 0;
+    this.#liveMessageId = options.resume?.previewMessageId ?? null;
+  }
+
+  async #report(
+    telegramMessageId: number,
+    kind: "preview" | "part",
+    partIndex: number | null,
+  ): Promise<void> {
+    try {
+      await this.#options.onSent?.({ telegramMessageId, kind, partIndex });
+    } catch (error) {
+      this.#options.logger.error({ err: error }, "could not record a sent message");
+    }
   }
 
   /** The mode in use (a refused draft switches to "edit"). */
@@ -118,7 +140,7 @@ export class StreamingAnswer {
     const split = splitForStreaming(view.answer);
     while (this.#committedParts < split.committed.length) {
       const part = split.committed[this.#committedParts] as FormattedText;
-      await this.#sendPart(part);
+      await this.#sendPart(part, this.#committedParts);
       this.#committedParts++;
     }
     const live = composeStreamingView({ thinking: view.thinking, answer: view.answer });
@@ -141,6 +163,7 @@ export class StreamingAnswer {
     if (this.#liveMessageId !== null && (await editFormatted(api, place, this.#liveMessageId, live, logger)))
       return;
     this.#liveMessageId = await sendFormatted(api, place, live, { replyTo: this.#replyTo(), logger });
+    await this.#report(this.#liveMessageId, "preview", null);
   }
 
   #replyTo(): number | null {
@@ -148,17 +171,20 @@ export class StreamingAnswer {
   }
 
   /** Sends a finished part: it becomes the live message's final text, or a new message. */
-  async #sendPart(part: FormattedText): Promise<void> {
+  async #sendPart(part: FormattedText, index: number | null): Promise<void> {
     const { api, place, logger } = this.#options;
     if (this.#liveMessageId !== null) {
       const id = this.#liveMessageId;
       this.#liveMessageId = null;
       if (await editFormatted(api, place, id, part, logger)) {
         this.#sentIds.push(id);
+        if (index !== null) await this.#report(id, "part", index);
         return;
       }
     }
-    this.#sentIds.push(await sendFormatted(api, place, part, { replyTo: this.#replyTo(), logger }));
+    const id = await sendFormatted(api, place, part, { replyTo: this.#replyTo(), logger });
+    this.#sentIds.push(id);
+    if (index !== null) await this.#report(id, "part", index);
   }
 
   async #stop(): Promise<void> {
@@ -179,7 +205,7 @@ export class StreamingAnswer {
     if (final.notice) tail = withSuffix(tail, { text: final.notice, entities: [] }, "\n\n");
     const parts = [...split.committed, ...(tail.text.trim().length > 0 ? splitMessage(tail) : [])];
     for (let index = this.#committedParts; index < parts.length; index++) {
-      await this.#sendPart(parts[index] as FormattedText);
+      await this.#sendPart(parts[index] as FormattedText, index);
     }
     this.#committedParts = Math.max(this.#committedParts, parts.length);
     if (this.#liveMessageId !== null) {
@@ -195,7 +221,7 @@ export class StreamingAnswer {
   /** Shows `notice` instead of an answer (nothing was streamed). */
   async fail(notice: string): Promise<number[]> {
     await this.#stop();
-    await this.#sendPart({ text: notice, entities: [] });
+    await this.#sendPart({ text: notice, entities: [] }, null);
     return [...this.#sentIds];
   }
 }

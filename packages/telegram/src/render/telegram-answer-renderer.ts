@@ -1,7 +1,12 @@
 import type { Logger } from "@bot/observability";
 import type { Api } from "grammy";
 import { textsFor } from "../i18n/texts.ts";
-import { type AnswerViewInput, type FinalAnswerInput, StreamingAnswer } from "./streaming-answer.ts";
+import {
+  type AnswerViewInput,
+  type FinalAnswerInput,
+  StreamingAnswer,
+  type StreamingAnswerOptions,
+} from "./streaming-answer.ts";
 
 /** Where an answer goes (structurally the actors' ReplyTarget). */
 export interface AnswerTarget {
@@ -62,8 +67,10 @@ export class TelegramAnswerRenderer {
     generationId: string,
     delivery: "draft" | "edit",
     language: string | null,
+    extra: Pick<StreamingAnswerOptions, "onSent" | "resume">,
   ): StreamingAnswer {
     return new StreamingAnswer({
+      ...extra,
       api: this.api,
       logger: this.logger.child({ chatId: target.chatId, generationId }),
       place: { chatId: target.chatId, topicId: target.topicId },
@@ -84,6 +91,7 @@ export class TelegramAnswerRenderer {
       readonly generationId: string;
       readonly delivery: "draft" | "edit";
       readonly language: string | null;
+      readonly onSent?: StreamingAnswerOptions["onSent"];
     },
   ): TelegramRenderSession {
     this.api
@@ -93,11 +101,27 @@ export class TelegramAnswerRenderer {
         target.topicId === null ? {} : { message_thread_id: target.topicId },
       )
       .catch((error: unknown) => this.logger.debug({ err: error }, "typing action failed"));
-    return this.#session(target, options.generationId, options.delivery, options.language);
+    return this.#session(target, options.generationId, options.delivery, options.language, {
+      ...(options.onSent ? { onSent: options.onSent } : {}),
+    });
   }
 
-  /** Sends a finished answer without a preview (recovery after a restart). */
-  deliver(target: AnswerTarget, answer: FinalAnswerInput, language: string | null): Promise<number[]> {
-    return this.#session(target, "00000000-0000-4000-8000-000000000000", "edit", language).finish(answer);
+  /**
+   * Sends a finished answer without a preview (recovery after a restart), skipping the
+   * parts an interrupted delivery already sent and editing its preview message.
+   */
+  deliver(
+    target: AnswerTarget,
+    answer: FinalAnswerInput,
+    options: {
+      readonly language: string | null;
+      readonly resume?: StreamingAnswerOptions["resume"];
+      readonly onSent?: StreamingAnswerOptions["onSent"];
+    },
+  ): Promise<number[]> {
+    return this.#session(target, "00000000-0000-4000-8000-000000000000", "edit", options.language, {
+      ...(options.onSent ? { onSent: options.onSent } : {}),
+      ...(options.resume ? { resume: options.resume } : {}),
+    }).finish(answer);
   }
 }
