@@ -131,7 +131,7 @@ export interface BotConfig {
   readonly batchWindowMs: number;
   /** `PASSIVATE_AFTER_MS`, default 600000 (10 minutes). */
   readonly passivateAfterMs: number;
-  /** `DRAFT_INTERVAL_MS` (400), `EDIT_INTERVAL_MS` (1000), `GROUP_EDIT_INTERVAL_MS` (3000). */
+  /** `DRAFT_INTERVAL_MS` (500), `EDIT_INTERVAL_MS` (1000), `GROUP_EDIT_INTERVAL_MS` (3000). */
   readonly cadence: {
     readonly draftIntervalMs: number;
     readonly editIntervalMs: number;

@@ -62,7 +62,7 @@ export const settingsSchema = z.object({
   BOT_RUN_PROJECTIONS: autoOrBoolean().default("auto"),
   BATCH_WINDOW_MS: integerIn(0, 10_000).default(150),
   PASSIVATE_AFTER_MS: integerIn(1000, 86_400_000).default(600_000),
-  DRAFT_INTERVAL_MS: integerIn(50, 10_000).default(400),
+  DRAFT_INTERVAL_MS: integerIn(50, 10_000).default(500),
   EDIT_INTERVAL_MS: integerIn(100, 60_000).default(1000),
   GROUP_EDIT_INTERVAL_MS: integerIn(100, 60_000).default(3000),
   MAX_OUTPUT_TOKENS: integerIn(256, 1_000_000).default(16_000),

@@ -43,7 +43,7 @@ describe("given an empty environment and no secret files", () => {
         runProjections: "auto",
         batchWindowMs: 150,
         passivateAfterMs: 600_000,
-        cadence: { draftIntervalMs: 400, editIntervalMs: 1000, groupEditIntervalMs: 3000 },
+        cadence: { draftIntervalMs: 500, editIntervalMs: 1000, groupEditIntervalMs: 3000 },
         maxOutputTokens: 16_000,
       },
       sources: {},

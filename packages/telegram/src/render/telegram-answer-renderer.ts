@@ -18,7 +18,7 @@ export interface AnswerTarget {
 
 /** Cadences of previews. */
 export interface RendererCadence {
-  /** Draft updates in private chats (default 400 ms). */
+  /** Draft updates in private chats (default 500 ms). */
   readonly draftIntervalMs: number;
   /** Edits in private chats that cannot use drafts (default 1000 ms). */
   readonly editIntervalMs: number;
@@ -28,7 +28,7 @@ export interface RendererCadence {
 
 /** Defaults inside the brief's 300–500 ms for drafts and within Telegram's folk limits for edits. */
 export const defaultCadence: RendererCadence = {
-  draftIntervalMs: 400,
+  draftIntervalMs: 500,
   editIntervalMs: 1000,
   groupEditIntervalMs: 3000,
 };
