@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { sqlIdentifier } from "./identifiers.ts";
+import { type PgliteConnection, startPgliteWorker } from "./pglite-worker-client.ts";
 import type { SqlClient, SqlExecutor, SqlResult } from "./types.ts";
 
 /** Options for {@link createPgliteClient}. */
@@ -15,6 +16,12 @@ export interface PgliteClientOptions {
   readonly dataDir?: string;
   /** Written into the data directory's lock file, e.g. the ops server URL of this process. */
   readonly lockInfo?: Readonly<Record<string, unknown>>;
+  /**
+   * Run PGlite in a worker thread (default: true for a file-backed database, false in
+   * memory). PGlite executes SQL synchronously; in a worker, statements no longer
+   * stall this thread's event loop, at the cost of a message round trip each.
+   */
+  readonly inWorker?: boolean;
 }
 
 /**
@@ -36,8 +43,8 @@ export interface PgliteSqlClient extends SqlClient {
   readonly dialect: "pglite";
   /** The data directory lock, or null in memory. */
   readonly lock: DataDirLock | null;
-  /** The PGlite instance (benchmarks and diagnostics). */
-  readonly db: PGlite;
+  /** Whether PGlite runs in a worker thread. */
+  readonly inWorker: boolean;
 }
 
 function executor(target: PGlite | Transaction): SqlExecutor {
@@ -62,29 +69,45 @@ function executor(target: PGlite | Transaction): SqlExecutor {
  * instance.
  */
 export async function createPgliteClient(options: PgliteClientOptions = {}): Promise<PgliteSqlClient> {
+  const inWorker = options.inWorker ?? options.dataDir !== undefined;
   let lock: DataDirLock | null = null;
-  let db: PGlite;
+  let pgdata: string | undefined;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     lock = lockDataDir(options.dataDir, options.lockInfo ?? {});
-    try {
-      const pgdata = join(options.dataDir, "pglite");
-      if (!existsSync(join(pgdata, "PG_VERSION"))) initialiseInChild(pgdata);
-      db = new PGlite(pgdata);
-      await db.waitReady;
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-  } else {
-    db = new PGlite();
-    await db.waitReady;
+    pgdata = join(options.dataDir, "pglite");
   }
+  try {
+    if (pgdata && !existsSync(join(pgdata, "PG_VERSION"))) initialiseInChild(pgdata);
+    const client = inWorker ? await startPgliteWorker(pgdata) : await openInline(pgdata);
+    return {
+      dialect: "pglite",
+      lock,
+      inWorker,
+      query: client.query,
+      exec: client.exec,
+      transaction: client.transaction,
+      listen: client.listen,
+      async close() {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** PGlite on this thread: no round trips, but every statement runs on this event loop. */
+async function openInline(pgdata: string | undefined): Promise<PgliteConnection> {
+  const db = new PGlite(pgdata);
+  await db.waitReady;
   const base = executor(db);
   return {
-    dialect: "pglite",
-    lock,
-    db,
     query: base.query,
     exec: base.exec,
     transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.transaction((tx) => work(executor(tx))),
@@ -95,11 +118,7 @@ export async function createPgliteClient(options: PgliteClientOptions = {}): Pro
       };
     },
     async close() {
-      try {
-        if (!db.closed) await db.close();
-      } finally {
-        lock?.release();
-      }
+      if (!db.closed) await db.close();
     },
   };
 }

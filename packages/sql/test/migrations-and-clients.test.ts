@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -28,6 +30,7 @@ interface Backend {
 
 const backends: Backend[] = [
   { name: "pglite (in memory)", open: () => createPgliteClient() },
+  { name: "pglite (worker thread, in memory)", open: () => createPgliteClient({ inWorker: true }) },
   ...(databaseUrl
     ? [
         {
@@ -542,12 +545,39 @@ describe("given a file-backed PGlite", () => {
     await again.close();
   }, 60_000);
 
-  it("when the client is in memory, then it holds no lock", async () => {
+  it("when the client is in memory, then it holds no lock and runs on this thread", async () => {
     const memory = await createPgliteClient();
     try {
       expect(memory.lock).toBeNull();
+      expect(memory.inWorker).toBe(false);
     } finally {
       await memory.close();
     }
   });
+
+  it("when the client is file-backed, then PGlite runs in a worker thread", async () => {
+    const client = await createPgliteClient({ dataDir });
+    try {
+      expect(client.inWorker).toBe(true);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it("when a script queries the worker and never closes it, then the answer arrives and the process still exits", () => {
+    // The worker is referenced only while a call is outstanding: unreferenced, the script
+    // would exit before its answer; always referenced, it would never exit.
+    const source = pathToFileURL(join(import.meta.dirname, "..", "src", "index.ts")).href;
+    const script = `const { createPgliteClient } = await import(${JSON.stringify(source)});
+      const client = await createPgliteClient({ inWorker: true });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { rows } = await client.query("SELECT 40 + 2 AS answer");
+      process.stdout.write(String(rows[0].answer));`;
+    const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: join(import.meta.dirname, ".."),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(output).toBe("42");
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { answerCountTokens } from "./count-tokens-endpoint.ts";
@@ -31,6 +32,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const state: FakeState = { scripts: new ScriptSource(), countTokens: estimateInputTokens, tokensPerSecond };
   const log = new RequestLog();
   const closing = new AbortController();
+  // Every open request listens for the server closing; hundreds at once is the point (bench:bot).
+  setMaxListeners(0, closing.signal);
 
   async function route(exchange: Exchange, method: string): Promise<void> {
     const { res, record } = exchange;

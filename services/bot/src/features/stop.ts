@@ -18,7 +18,7 @@ export function stopFeature(deps: BotDeps): Composer<Context> {
   });
   composer.on("stopped_message_generation", async (ctx) => {
     const stopped = ctx.update.stopped_message_generation;
-    if (!stopped || stopped.chat.type !== "private") return;
+    if (stopped?.chat.type !== "private") return;
     // Drafts exist only in private chats, where the chat is the user.
     const key = {
       chatId: stopped.chat.id,
