@@ -3,8 +3,11 @@
  * Anthropic servers: 200 concurrent private conversations, the model streaming
  * ~50 tokens/s for ~10 s each, on PGlite and (with DATABASE_URL) server PostgreSQL.
  *
- * Prints, per backend: bot overhead per turn (update pushed → model request
- * received, batching window subtracted) p50/p99, first model token → first draft
+ * Prints, per backend: bot overhead per turn (the bot's own measure, logged with
+ * each "model request sent": update received → model request sent, batching window
+ * excluded) p50/p99, and the same seen from outside (update pushed into the fake
+ * Telegram → request arrived at the fake Anthropic, window subtracted: adds long-poll
+ * delivery and both HTTP hops), first model token → first draft
  * p50/p99, event-loop delay p99 (the bot's own prom-client gauge, worst 1 s window),
  * peak RSS (VmHWM of the bot process), events appended per second, conversations
  * completed. The last line is one JSON object `{"pglite": {...}, "postgres": {...}}`.
@@ -36,6 +39,8 @@ const main = join(root, "services", "bot", "src", "main.ts");
 interface Figures {
   overhead_p50_ms: number;
   overhead_p99_ms: number;
+  push_to_request_p50_ms: number;
+  push_to_request_p99_ms: number;
   first_draft_p50_ms: number;
   first_draft_p99_ms: number;
   loop_delay_p99_ms: number;
@@ -88,9 +93,18 @@ function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-async function startBot(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; opsUrl: string; exited: Promise<number | null> }> {
+interface RunningBot {
+  readonly child: ChildProcess;
+  readonly opsUrl: string;
+  readonly exited: Promise<number | null>;
+  /** `turnOverheadMs` of every "model request sent" the bot has logged. */
+  readonly turnOverheads: number[];
+  /** Its parts: receiving and recording the message; window end to the request. */
+  readonly recordMs: number[];
+  readonly startMs: number[];
+}
+
+async function startBot(env: Record<string, string>): Promise<RunningBot> {
   const { DATABASE_URL: _d, EVENTSTORE_URL: _e, DATA_DIR: _dd, ...inherited } = process.env;
   const profile = process.env.BENCH_CPU_PROFILE_DIR
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
@@ -101,6 +115,9 @@ async function startBot(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const turnOverheads: number[] = [];
+  const recordMs: number[] = [];
+  const startMs: number[] = [];
   const stderr: string[] = [];
   child.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
   const opsUrl = await new Promise<string>((resolve, reject) => {
@@ -108,8 +125,19 @@ async function startBot(
     void exited.then((code) => reject(new Error(`bot exited with ${code}: ${stderr.join("")}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; ops?: string; level?: string };
-        if (entry.msg === "bot started" && entry.ops) {
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          ops?: string;
+          level?: string;
+          turnOverheadMs?: number | null;
+          recordMs?: number | null;
+          startMs?: number | null;
+        };
+        if (entry.msg === "model request sent" && typeof entry.turnOverheadMs === "number") {
+          turnOverheads.push(entry.turnOverheadMs);
+          recordMs.push(entry.recordMs ?? Number.NaN);
+          startMs.push(entry.startMs ?? Number.NaN);
+        } else if (entry.msg === "bot started" && entry.ops) {
           clearTimeout(timer);
           resolve(entry.ops);
         } else if (entry.level === "error" || entry.level === "fatal") {
@@ -120,7 +148,7 @@ async function startBot(
       }
     });
   });
-  return { child, opsUrl, exited };
+  return { child, opsUrl, exited, turnOverheads, recordMs, startMs };
 }
 
 async function benchBackend(label: string, storeEnv: Record<string, string>): Promise<Figures> {
@@ -158,6 +186,7 @@ async function benchBackend(label: string, storeEnv: Record<string, string>): Pr
     while (!warm.every((user) => finalFor(user.id)) && Date.now() < warmDeadline)
       await new Promise((r) => setTimeout(r, 200));
     say(label, "warm-up done");
+    for (const samples of [bot.turnOverheads, bot.recordMs, bot.startMs]) samples.length = 0;
 
     const eventsBefore = await metric(bot.opsUrl, "bot_eventstore_events_appended_total");
     // prom-client resets its event-loop histogram on every scrape: this one drops the
@@ -204,7 +233,7 @@ async function benchBackend(label: string, storeEnv: Record<string, string>): Pr
       );
     }
 
-    const overhead: number[] = [];
+    const pushToRequest: number[] = [];
     const firstDraft: number[] = [];
     const benchUsers = new Set(users.map((user) => user.id));
     for (const request of anthropic.requests) {
@@ -212,7 +241,7 @@ async function benchBackend(label: string, storeEnv: Record<string, string>): Pr
       const userId = Number(metadata?.user_id);
       if (!benchUsers.has(userId)) continue;
       const pushed = pushedAt.get(userId);
-      if (pushed !== undefined) overhead.push(request.receivedAt - pushed - BATCH_WINDOW_MS);
+      if (pushed !== undefined) pushToRequest.push(request.receivedAt - pushed - BATCH_WINDOW_MS);
       if (request.firstTokenAt !== null) {
         const draft = telegram
           .calls("sendMessageDraft")
@@ -221,8 +250,10 @@ async function benchBackend(label: string, storeEnv: Record<string, string>): Pr
       }
     }
     const figures: Figures = {
-      overhead_p50_ms: round(percentile(overhead, 50)),
-      overhead_p99_ms: round(percentile(overhead, 99)),
+      overhead_p50_ms: round(percentile(bot.turnOverheads, 50)),
+      overhead_p99_ms: round(percentile(bot.turnOverheads, 99)),
+      push_to_request_p50_ms: round(percentile(pushToRequest, 50)),
+      push_to_request_p99_ms: round(percentile(pushToRequest, 99)),
       first_draft_p50_ms: round(percentile(firstDraft, 50)),
       first_draft_p99_ms: round(percentile(firstDraft, 99)),
       loop_delay_p99_ms: round(worstLag * 1000),
@@ -232,7 +263,10 @@ async function benchBackend(label: string, storeEnv: Record<string, string>): Pr
     };
     say(
       label,
-      `${completed}/${users.length} conversations in ${round(seconds)} s; overhead p50 ${figures.overhead_p50_ms} ms p99 ${figures.overhead_p99_ms} ms; ` +
+      `${completed}/${users.length} conversations in ${round(seconds)} s; overhead p50 ${figures.overhead_p50_ms} ms p99 ${figures.overhead_p99_ms} ms ` +
+        `[record p50 ${percentile(bot.recordMs, 50)} p99 ${percentile(bot.recordMs, 99)}, ` +
+        `start p50 ${percentile(bot.startMs, 50)} p99 ${percentile(bot.startMs, 99)}] ` +
+        `(pushed → request p50 ${figures.push_to_request_p50_ms} ms p99 ${figures.push_to_request_p99_ms} ms); ` +
         `first draft p50 ${figures.first_draft_p50_ms} ms p99 ${figures.first_draft_p99_ms} ms; loop delay p99 ${figures.loop_delay_p99_ms} ms; ` +
         `peak RSS ${figures.peak_rss_mb} MB; ${figures.events_per_s} events/s; drafts sent ${telegram.calls("sendMessageDraft").length}`,
     );

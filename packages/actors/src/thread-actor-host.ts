@@ -19,13 +19,26 @@ import {
 } from "./thread-machine.ts";
 import { type CommitResult, ThreadSession } from "./thread-session.ts";
 
+/**
+ * Where a turn spent its time in this process before its generation began, on a
+ * monotonic clock in milliseconds. The batching window is deliberately not part of it.
+ */
+export interface TurnTiming {
+  /** From the batch's first message reaching the host to it being in the log. */
+  readonly recordMs: number;
+  /** When the batching window ended and the generation was invoked. */
+  readonly windowEndedAt: number;
+}
+
 /** The side effects of one thread's actor, bound to its session by the host. */
 export interface ThreadEffects {
   /**
    * Answers the pending messages. `signal` aborts with the {@link CancelReason};
    * the effect records the cancellation and delivers the partial answer itself.
+   * `timing` is null when the pending messages were not received by this process
+   * (a restart found them).
    */
-  generate(signal: AbortSignal): Promise<GenerationSummary>;
+  generate(signal: AbortSignal, timing: TurnTiming | null): Promise<GenerationSummary>;
   /** Closes a generation left open by a crash and delivers answers not yet delivered. */
   recover(): Promise<void>;
 }
@@ -41,11 +54,19 @@ export interface ThreadActorHostDeps {
   readonly effects: (session: ThreadSession) => ThreadEffects;
   /** Called when a live actor starts or stops (metrics). */
   readonly onLiveActorsChanged?: (count: number) => void;
+  /** Monotonic milliseconds for {@link TurnTiming}; default `performance.now`. */
+  readonly monotonicNow?: () => number;
 }
 
 interface LiveThread {
   readonly session: ThreadSession;
   actor: Actor<typeof threadMachine>;
+  readonly batch: BatchTiming;
+}
+
+/** Time to record the first message of the batch being gathered; null when none. */
+interface BatchTiming {
+  recordMs: number | null;
 }
 
 /** The result of a stop request. */
@@ -63,10 +84,12 @@ export class ThreadActorHost {
   readonly #live = new Map<string, LiveThread>();
   readonly #loading = new Map<string, Promise<LiveThread>>();
   #closed = false;
+  readonly #now: () => number;
 
   constructor(deps: ThreadActorHostDeps) {
     this.#deps = deps;
     this.#timings = { ...defaultThreadTimings, ...deps.timings };
+    this.#now = deps.monotonicNow ?? (() => performance.now());
   }
 
   /** Number of live actors. */
@@ -83,7 +106,8 @@ export class ThreadActorHost {
     if (loading) return loading;
     const created = (async () => {
       const session = await ThreadSession.load(key, this.#deps.store, this.#deps.source);
-      const thread: LiveThread = { session, actor: this.#spawn(session) };
+      const batch: BatchTiming = { recordMs: null };
+      const thread: LiveThread = { session, batch, actor: this.#spawn(session, batch) };
       this.#live.set(stream, thread);
       this.#deps.onLiveActorsChanged?.(this.#live.size);
       return thread;
@@ -92,14 +116,18 @@ export class ThreadActorHost {
     return created;
   }
 
-  #spawn(session: ThreadSession): Actor<typeof threadMachine> {
+  #spawn(session: ThreadSession, batch: BatchTiming): Actor<typeof threadMachine> {
     const effects = this.#deps.effects(session);
     const logger = this.#deps.logger.child({ threadKey: session.stream });
     const machine = threadMachine.provide({
       actors: {
-        generate: fromPromise<GenerationSummary, { signal: AbortSignal }>(({ input }) =>
-          effects.generate(input.signal),
-        ),
+        generate: fromPromise<GenerationSummary, { signal: AbortSignal }>(({ input }) => {
+          const { recordMs } = batch;
+          // Messages arriving from now on form the next batch.
+          batch.recordMs = null;
+          const timing = recordMs === null ? null : { recordMs, windowEndedAt: this.#now() };
+          return effects.generate(input.signal, timing);
+        }),
         recover: fromPromise<void, void>(() => effects.recover()),
       },
       guards: {
@@ -133,7 +161,7 @@ export class ThreadActorHost {
   /** Makes sure the thread's actor runs (a passivated one is replaced) and returns it. */
   #running(thread: LiveThread): Actor<typeof threadMachine> {
     if (thread.actor.getSnapshot().status !== "active") {
-      thread.actor = this.#spawn(thread.session);
+      thread.actor = this.#spawn(thread.session, thread.batch);
       this.#live.set(thread.session.stream, thread);
       this.#deps.onLiveActorsChanged?.(this.#live.size);
     }
@@ -148,10 +176,12 @@ export class ThreadActorHost {
     message: MessageReceived["data"],
     context: EventContext,
   ): Promise<"recorded" | "duplicate"> {
+    const receivedAt = this.#now();
     const key = { chatId: message.chatId, topicId: message.topicId, userId: message.userId };
     const thread = await this.#thread(key);
     const result = await thread.session.execute({ type: "ReceiveMessage", message }, context);
     if (result.events.length === 0) return "duplicate";
+    thread.batch.recordMs ??= this.#now() - receivedAt;
     this.#running(thread).send({ type: "MESSAGE_RECORDED" });
     return "recorded";
   }

@@ -6,6 +6,7 @@ import {
   ThreadActorHost,
   ThreadSession,
   type ThreadTimings,
+  type TurnTiming,
   threadEffects,
   UserAccountStore,
   type UserAccounts,
@@ -44,6 +45,8 @@ interface HostUnderTest {
   readonly renderer: RecordingRenderer;
   readonly env: GenerationEnvironment;
   readonly liveCounts: number[];
+  /** The timing each `generate` call was given, in order. */
+  readonly turnTimings: (TurnTiming | null)[];
   /** How many times an actor of this host invoked `generate`. */
   readonly generateCalls: () => number;
   readonly errors: () => string[];
@@ -131,6 +134,7 @@ for (const { name, create } of backends) {
         ...(options.ids ? { ids: options.ids } : {}),
       });
       const liveCounts: number[] = [];
+      const turnTimings: (TurnTiming | null)[] = [];
       let generateCalls = 0;
       const effects = threadEffects(env);
       const host = new ThreadActorHost({
@@ -141,9 +145,10 @@ for (const { name, create } of backends) {
         effects: (session) => {
           const real = effects(session);
           return {
-            generate: (signal) => {
+            generate: (signal, timing) => {
               generateCalls++;
-              return real.generate(signal);
+              turnTimings.push(timing);
+              return real.generate(signal, timing);
             },
             recover: () => real.recover(),
           };
@@ -155,7 +160,16 @@ for (const { name, create } of backends) {
         lines()
           .filter((line) => line.level === "error")
           .map((line) => line.msg);
-      return { host, provider, renderer, env, liveCounts, generateCalls: () => generateCalls, errors };
+      return {
+        host,
+        provider,
+        renderer,
+        env,
+        liveCounts,
+        turnTimings,
+        generateCalls: () => generateCalls,
+        errors,
+      };
     }
 
     const receive = (h: HostUnderTest, key: ThreadKey, id: number, body: string) =>
@@ -167,9 +181,20 @@ for (const { name, create } of backends) {
         h.provider.enqueue(answer("One answer for both"));
         const key = privateThread();
 
+        const beforeFirst = performance.now();
         expect(await receive(h, key, 1, "Here is my question,")).toBe("recorded");
+        const firstRecorded = performance.now();
         expect(await receive(h, key, 2, "and here is the rest of it.")).toBe("recorded");
         await h.host.settled(key);
+
+        // The turn's timing covers recording the first message; the window is not in it.
+        const [timing] = h.turnTimings;
+        expect(h.turnTimings).toHaveLength(1);
+        expect(timing?.recordMs).toBeGreaterThanOrEqual(0);
+        expect(timing?.recordMs).toBeLessThanOrEqual(firstRecorded - beforeFirst);
+        expect(timing?.windowEndedAt).toBeGreaterThanOrEqual(
+          firstRecorded + (timings.batchWindowMs ?? 0) - 1,
+        );
 
         const log = await readThread(backend.store, key);
         expect(ofType(log, "GenerationStarted").map((event) => event.data.batchMessageIds)).toEqual([[1, 2]]);
@@ -484,6 +509,8 @@ for (const { name, create } of backends) {
           "AnswerDelivered",
         ]);
         expect(ofType(log, "GenerationStarted")[1]?.data.batchMessageIds).toEqual([2]);
+        // Received by the crashed process, not this one: no turn timing to report.
+        expect(h.turnTimings).toEqual([null]);
         expect(h.renderer.deliveries).toHaveLength(1);
         expect(h.provider.requests).toHaveLength(1);
         expectConsistentLog(log);

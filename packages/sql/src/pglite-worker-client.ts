@@ -71,7 +71,7 @@ export async function startPgliteWorker(pgdata: string | undefined): Promise<Pgl
   });
   const pending = new Map<
     number,
-    { resolve(value: unknown): void; reject(error: Error): void; stack?: string }
+    { resolve(value: unknown): void; reject(error: Error): void; origin: Error }
   >();
   const notifyHandlers = new Map<number, () => void>();
   let nextId = 1;
@@ -100,7 +100,7 @@ export async function startPgliteWorker(pgdata: string | undefined): Promise<Pgl
       pending.delete(reply.id);
       if (pending.size === 0) worker.unref();
       if (reply.ok) call.resolve(reply.value);
-      else call.reject(reviveError(reply.error, call.stack));
+      else call.reject(reviveError(reply.error, call.origin.stack));
     });
     worker.on("error", (error) => {
       const wrapped = new PgliteWorkerError(`the PGlite worker failed: ${error.message}`, { cause: error });
@@ -117,13 +117,14 @@ export async function startPgliteWorker(pgdata: string | undefined): Promise<Pgl
   const call = <T>(request: Request): Promise<T> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
-    // Where the caller was, so a failed statement's stack points into our code.
-    const stack = new Error().stack;
+    // Where the caller was, so a failed statement's stack points into our code. V8
+    // formats `.stack` only when read, i.e. only for a failure.
+    const origin = new Error();
     return new Promise<T>((resolve, reject) => {
       // Referenced only while a call is outstanding: an idle PGlite must not keep the
       // process alive, a script awaiting a query must not exit under it.
       if (pending.size === 0) worker.ref();
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(stack ? { stack } : {}) });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, origin });
       worker.postMessage({ id, ...request });
     });
   };

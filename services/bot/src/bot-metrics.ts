@@ -26,6 +26,11 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
     help: "Model request sent to first streamed token",
     buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
   });
+  const overhead = metrics.histogram({
+    name: "turn_overhead_seconds",
+    help: "This process's time on a turn before the model request: message received to request sent, batching window excluded",
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
   const outcomes = metrics.counter({
     name: "generations_total",
     help: "Generations by outcome and model",
@@ -42,8 +47,9 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
     duplicateUpdate: () => duplicates.inc(),
     liveActors: (count) => actors.set(count),
     generation: {
-      requestSent(generationId) {
+      requestSent(generationId, turnOverheadMs) {
         sentAt.set(generationId, now());
+        if (turnOverheadMs !== null) overhead.observe(turnOverheadMs / 1000);
       },
       firstToken(generationId) {
         const started = sentAt.get(generationId);

@@ -7,6 +7,7 @@ import {
   entitiesOf,
   messageRequests,
   messageText,
+  metricValue,
   nthSent,
   okCalls,
   requestMessages,
@@ -112,6 +113,10 @@ describe("given the bot in private chats", () => {
         index === 0 ? undefined : { type: "ephemeral" },
       );
     }
+
+    // Operators see each turn's time in the bot and the model's time to first token.
+    expect(await metricValue(bot.opsUrl, "bot_turn_overhead_seconds_count")).toBe(3);
+    expect(await metricValue(bot.opsUrl, "bot_generation_first_token_seconds_count")).toBe(3);
   });
 
   it("when an answer is over 10,000 characters with a code block crossing the 4096 limit, then it arrives split into messages within the limit whose texts add up to the rendered answer, the code block closed and reopened", {

@@ -2,10 +2,16 @@ import type { Clock, IdGenerator } from "@bot/domain";
 import type { LlmProvider, ModelInfo } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 import type { AnswerRenderer, GenerationTexts, UserAccounts } from "../ports.ts";
+import type { TurnTiming } from "../thread-actor-host.ts";
 
 /** Timing and outcome reports of generations, for metrics. */
 export interface GenerationObserver {
-  requestSent?(generationId: string): void;
+  /**
+   * The model request is being sent. `turnOverheadMs`: this process's time on the turn
+   * before it (receiving and recording the message, starting the generation, building
+   * the context; the batching window excluded), or null for a turn a restart found.
+   */
+  requestSent?(generationId: string, turnOverheadMs: number | null): void;
   firstToken?(generationId: string): void;
   ended?(generationId: string, outcome: string, modelId: string): void;
   charged?(modelId: string, userAmountNanoUsd: number, estimated: boolean): void;
@@ -28,4 +34,6 @@ export interface GenerationEnvironment {
   /** Upper bound on answer tokens (the model's own maximum applies too). */
   readonly maxOutputTokens: number;
   readonly observer?: GenerationObserver;
+  /** Monotonic milliseconds, the clock of {@link TurnTiming}; default `performance.now`. */
+  readonly monotonicNow?: () => number;
 }

@@ -8,6 +8,7 @@ import {
   type TokenUsage,
 } from "@bot/llm";
 import type { ReplyTarget, SentMessage } from "../ports.ts";
+import type { TurnTiming } from "../thread-actor-host.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
@@ -79,6 +80,7 @@ export async function runGeneration(
   env: GenerationEnvironment,
   session: ThreadSession,
   signal: AbortSignal,
+  timing: TurnTiming | null = null,
 ): Promise<GenerationSummary> {
   const before = session.state;
   if (before.generation || before.pending.length === 0 || !before.key || !before.chatType) {
@@ -180,7 +182,22 @@ export async function runGeneration(
       },
       (request) => env.provider.countTokens(request, signal),
     );
-    env.observer?.requestSent?.(generationId);
+    const now = env.monotonicNow ?? (() => performance.now());
+    const startMs = timing ? now() - timing.windowEndedAt : null;
+    const turnOverheadMs = timing && startMs !== null ? timing.recordMs + startMs : null;
+    const tenths = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
+    logger.info(
+      {
+        // recordMs: receiving and recording the message; startMs: window end to this request.
+        turnOverheadMs: tenths(turnOverheadMs),
+        recordMs: tenths(timing?.recordMs ?? null),
+        startMs: tenths(startMs),
+        inputTokens: built.inputTokens,
+        droppedTurns: built.droppedTurns,
+      },
+      "model request sent",
+    );
+    env.observer?.requestSent?.(generationId, turnOverheadMs);
     let done: DoneDelta | null = null;
     for await (const delta of env.provider.stream(built.request, signal)) {
       switch (delta.type) {

@@ -7,7 +7,7 @@ import { runGeneration } from "./run-generation.ts";
 /** The production effects of a thread actor: real generations and recovery. */
 export function threadEffects(env: GenerationEnvironment): (session: ThreadSession) => ThreadEffects {
   return (session) => ({
-    generate: (signal) => runGeneration(env, session, signal),
+    generate: (signal, timing) => runGeneration(env, session, signal, timing),
     recover: () => recoverThread(env, session),
   });
 }
