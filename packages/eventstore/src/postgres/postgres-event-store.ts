@@ -256,18 +256,23 @@ export async function createPostgresEventStore<E extends AnyEvent>(
     let first = true;
     while (remaining > 0) {
       const limit = Math.min(PAGE, remaining);
-      const { rows } = await sql.query<EventRow>(
+      // The stream row comes along (no events: one row of NULLs; no stream: no row), so
+      // telling "empty range" from "no such stream" costs no second round trip.
+      const { rows: joined } = await sql.query<EventRow | { revision: null }>(
         `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.stream,
                 e.revision::text AS revision, e.type, e.data, e.metadata, e.recorded_at
-           FROM ${s}.events e
-          WHERE e.stream = $1 AND e.revision ${backwards ? "<=" : ">="} $2::bigint
-          ORDER BY e.revision ${backwards ? "DESC" : "ASC"}
-          LIMIT $3`,
+           FROM ${s}.streams st
+           LEFT JOIN LATERAL (
+                SELECT * FROM ${s}.events e
+                 WHERE e.stream = st.stream AND e.revision ${backwards ? "<=" : ">="} $2::bigint
+                 ORDER BY e.revision ${backwards ? "DESC" : "ASC"}
+                 LIMIT $3) e ON true
+          WHERE st.stream = $1
+          ORDER BY e.revision ${backwards ? "DESC" : "ASC"}`,
         [stream, cursor, limit],
       );
-      if (first && rows.length === 0 && (await currentRevision(stream)) === "no_stream") {
-        throw new StreamNotFoundError(stream);
-      }
+      if (first && joined.length === 0) throw new StreamNotFoundError(stream);
+      const rows = joined.filter((row): row is EventRow => row.revision !== null);
       first = false;
       for (const row of rows) {
         yield toRecorded(row);
