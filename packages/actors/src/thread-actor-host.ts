@@ -204,6 +204,12 @@ export class ThreadActorHost {
     if (snapshot.status !== "active" || !(snapshot.matches("generating") || snapshot.matches("batching"))) {
       return "nothing_to_stop";
     }
+    // Still "generating" while a finished answer is being delivered: the generation is
+    // closed in the log and no batch waits, so there is nothing left to stop.
+    const { state } = live.session;
+    if (snapshot.matches("generating") && state.generation === null && state.pending.length === 0) {
+      return "nothing_to_stop";
+    }
     live.actor.send({ type: "STOP", reason });
     return "stopping";
   }

@@ -327,6 +327,26 @@ for (const { name, create } of backends) {
         expectConsistentLog(log);
       });
 
+      it("when stop is asked while a finished answer is being delivered, then there is nothing to stop and the answer stays complete", async () => {
+        const h = startHost();
+        const delivering = gate();
+        h.renderer.finishGate = delivering;
+        h.provider.enqueue(answer("All done"));
+        const key = privateThread();
+
+        await receive(h, key, 1, "Quick question");
+        await delivering.reached;
+        expect(await h.host.stop(key, "stop_command")).toBe("nothing_to_stop");
+        delivering.open();
+        await h.host.settled(key);
+
+        const log = await readThread(backend.store, key);
+        expect(ofType(log, "GenerationCompleted")).toHaveLength(1);
+        expect(ofType(log, "GenerationCancelled")).toHaveLength(0);
+        expect(h.renderer.finishes.map((finish) => finish.answer.interrupted)).toEqual([false]);
+        expectConsistentLog(log);
+      });
+
       it("when stop is asked during the batching window, then no answer starts and the message joins the next batch", async () => {
         const h = startHost();
         const key = privateThread();

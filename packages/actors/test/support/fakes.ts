@@ -229,6 +229,8 @@ export class RecordingRenderer implements AnswerRenderer {
   finishError: Error | null = null;
   failError: Error | null = null;
   deliverError: Error | null = null;
+  /** When set, finish() waits at this gate (after marking it reached) before it returns. */
+  finishGate: Gate | null = null;
   readonly begins: {
     target: ReplyTarget;
     generationId: string;
@@ -281,6 +283,10 @@ export class RecordingRenderer implements AnswerRenderer {
       finish: async (final: FinalAnswer) => {
         const log = await this.readLog();
         this.finishes.push({ generationId, answer: { ...final }, log });
+        if (this.finishGate) {
+          this.finishGate.markReached();
+          await this.finishGate.opened;
+        }
         if (this.finishError) throw this.finishError;
         return this.#messageIds(2);
       },
