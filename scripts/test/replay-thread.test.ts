@@ -22,6 +22,7 @@ import {
   type ThreadState,
   type TokenQuantities,
   threadStream,
+  tokenQuantities,
 } from "@bot/domain";
 import { comparePositions, type EventStore, type Position } from "@bot/eventstore";
 import { createLogger, createMetrics } from "@bot/observability";
@@ -80,19 +81,6 @@ async function withStore<T>(
   } finally {
     await infrastructure.close();
   }
-}
-
-function usage(counts: Partial<TokenQuantities> = {}): TokenQuantities {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    thinkingTokens: 0,
-    webSearchRequests: 0,
-    ...counts,
-  };
 }
 
 function charge(
@@ -201,8 +189,8 @@ async function seedThread(
     generationId: GEN_BREAD,
     stopReason: "end_turn",
     model: "claude-opus-20240901",
-    usage: usage({ inputTokens: 1200, outputTokens: 345, cacheReadTokens: 800 }),
-    charges: [charge(1_500_000, 1_234_500, false, usage({ inputTokens: 1200, outputTokens: 345 }))],
+    usage: tokenQuantities({ inputTokens: 1200, outputTokens: 345, cacheReadTokens: 800 }),
+    charges: [charge(1_500_000, 1_234_500, false, tokenQuantities({ inputTokens: 1200, outputTokens: 345 }))],
   }); // 6 completed, 7 charged
   await thread.run({
     type: "RecordDelivery",
@@ -227,7 +215,7 @@ async function seedThread(
     reason: "process_restart",
     errorKind: null,
     detail: null,
-    charges: [charge(50_000, 50_000, true, usage({ inputTokens: 300, outputTokens: 12 }))],
+    charges: [charge(50_000, 50_000, true, tokenQuantities({ inputTokens: 300, outputTokens: 12 }))],
   }); // 14 interrupted, 15 charged
   await thread.run({
     type: "RecordDelivery",

@@ -16,6 +16,7 @@ import {
   ThreadRuleViolation,
   type ThreadState,
   threadStream,
+  tokenQuantities,
 } from "../src/index.ts";
 
 const key = { chatId: 42, topicId: null, userId: 42 };
@@ -43,15 +44,7 @@ function message(
   };
 }
 
-const zeroUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadTokens: 0,
-  thinkingTokens: 0,
-  webSearchRequests: 0,
-};
+const zeroUsage = tokenQuantities();
 
 function charge(callIndex = 0, userAmount = 1500): ChargeDraft {
   return {

@@ -60,8 +60,10 @@ export interface PollingOptions {
 }
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
+/** Waits `ms`, or less when `signal` aborts (at once if it already has). Never rejects. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -70,6 +72,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }
     signal.addEventListener("abort", done, { once: true });
   });
+}
 
 /**
  * Catch-up then live subscription over a page reader and a {@link Wakeup} (the
@@ -102,7 +105,8 @@ export async function* pollBatches<E extends AnyEvent>(
         ? Math.min(polling.blockedPollMs * 2 ** (blockedRounds - 1), 250)
         : polling.idlePollMs;
       await polling.wakeup.wait(seen, wait, options.signal);
-      if (polling.lingerMs && !options.signal.aborted) await sleep(polling.lingerMs, options.signal);
+      if (polling.lingerMs && !options.signal.aborted)
+        await sleepUnlessAborted(polling.lingerMs, options.signal);
     } else {
       // Embedded PGlite answers without leaving the microtask queue: yield so that
       // timers and I/O (Telegram, the model stream) run between pages.

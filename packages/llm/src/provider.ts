@@ -3,6 +3,7 @@
  * implements today and the OpenAI and Gemini adapters implement later. Nothing in this
  * file names a vendor SDK type; adapters translate at their edge.
  */
+import { type StopReason as DomainStopReason, stopReasonSchema } from "@bot/domain";
 import type { TokenUsage } from "./token-usage.ts";
 
 /** Which vendor a provider (and a registry model) belongs to. */
@@ -153,26 +154,11 @@ export interface LlmRequest {
   readonly metadata?: { readonly userId?: string };
 }
 
-/** Why the model stopped. */
-export type StopReason =
-  | "end_turn"
-  | "max_tokens"
-  | "stop_sequence"
-  | "tool_use"
-  | "pause_turn"
-  | "refusal"
-  | "model_context_window_exceeded";
+/** Why the model stopped: the domain's stop reasons, which events record. */
+export type StopReason = DomainStopReason;
 
 /** Every stop reason, for validation and exhaustive tests. */
-export const STOP_REASONS: readonly StopReason[] = [
-  "end_turn",
-  "max_tokens",
-  "stop_sequence",
-  "tool_use",
-  "pause_turn",
-  "refusal",
-  "model_context_window_exceeded",
-];
+export const STOP_REASONS: readonly StopReason[] = stopReasonSchema.options;
 
 /** Streamed visible text. */
 export interface TextDelta {

@@ -1,3 +1,5 @@
+import { type TokenQuantities, tokenQuantities } from "@bot/domain";
+
 /**
  * Token usage of one model call, normalised across providers. All fields are
  * non-negative integers.
@@ -11,27 +13,10 @@
  *   reports `thoughtsTokenCount` separately and must add it). `thinkingTokens` is an
  *   informational breakdown, never priced on top.
  */
-export interface TokenUsage {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheWrite5mTokens: number;
-  readonly cacheWrite1hTokens: number;
-  readonly cacheReadTokens: number;
-  /** The part of `outputTokens` spent on reasoning (informational). */
-  readonly thinkingTokens: number;
-  readonly webSearchRequests: number;
-}
+export type TokenUsage = TokenQuantities;
 
 /** Usage of a call that consumed nothing. */
-export const ZERO_USAGE: TokenUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  cacheReadTokens: 0,
-  thinkingTokens: 0,
-  webSearchRequests: 0,
-};
+export const ZERO_USAGE: TokenUsage = tokenQuantities();
 
 /** Field-wise sum, e.g. to show the total of a tool loop (charge each call separately). */
 export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

@@ -8,6 +8,7 @@ import {
   type Position,
   type RecordedEvent,
   START,
+  sleepUnlessAborted,
 } from "@bot/eventstore";
 import type { Logger } from "@bot/observability";
 import { isTransientSqlError, type SqlClient, type SqlExecutor } from "@bot/sql";
@@ -61,18 +62,6 @@ class CheckpointMoved extends Error {
 class PausedForSwap extends Error {
   override readonly name = "PausedForSwap";
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Runs one projection into one schema: reads the global log after the schema's
@@ -175,7 +164,7 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
     } catch (error) {
       if (!isTransientSqlError(error)) return fail(error as Error);
       logger.warn({ err: error, projection: projection.name }, "reading the checkpoint failed; retrying");
-      await sleep(retryDelay, signal);
+      await sleepUnlessAborted(retryDelay, signal);
       retryDelay = Math.min(retryDelay * 2, 30_000);
       continue;
     }
@@ -209,7 +198,7 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
       }
     } catch (error) {
       if (error instanceof PausedForSwap) {
-        await sleep(50, signal);
+        await sleepUnlessAborted(50, signal);
         continue;
       }
       if (error instanceof CheckpointMoved) {
@@ -218,7 +207,7 @@ export async function runProjectionWorker<E extends AnyEvent>(deps: WorkerDeps<E
       }
       if (isTransientSqlError(error)) {
         logger.warn({ err: error, projection: projection.name }, "transient failure; retrying");
-        await sleep(retryDelay, signal);
+        await sleepUnlessAborted(retryDelay, signal);
         retryDelay = Math.min(retryDelay * 2, 30_000);
         continue;
       }

@@ -1,18 +1,8 @@
 import { type DomainEvent, domainEvents } from "@bot/domain";
-import { decodeStored, type RecordedEvent } from "@bot/eventstore";
+import type { RecordedEvent } from "@bot/eventstore";
+import { decodeEventRow, EVENT_COLUMNS, type EventRow } from "@bot/eventstore/postgres";
 import { type SqlClient, sqlIdentifier } from "@bot/sql";
 import type { ThreadEventSource } from "./thread-replay.ts";
-
-interface EventRow {
-  readonly transaction_id: string;
-  readonly global_position: string;
-  readonly stream: string;
-  readonly revision: string;
-  readonly type: string;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly recorded_at: Date | string;
-}
 
 const PAGE = 1000;
 
@@ -40,28 +30,14 @@ export function sqlEventSource(sql: SqlClient, schema: string): ThreadEventSourc
           if (!table.rows[0]?.present) return [];
           const page = await tx.query<EventRow>(
             // Qualified: a bare "revision" in ORDER BY would sort the text alias ("10" < "9").
-            `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.stream,
-                    e.revision::text AS revision, e.type, e.data, e.metadata, e.recorded_at
+            `SELECT ${EVENT_COLUMNS}
                FROM ${s}.events e WHERE e.stream = $1 AND e.revision >= $2::bigint
               ORDER BY e.revision LIMIT $3`,
             [stream, from.toString(), PAGE],
           );
           return page.rows;
         });
-        for (const row of rows) {
-          yield decodeStored(domainEvents, {
-            stream: row.stream,
-            revision: BigInt(row.revision),
-            position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
-            recordedAt: (row.recorded_at instanceof Date
-              ? row.recorded_at
-              : new Date(row.recorded_at)
-            ).toISOString(),
-            type: row.type,
-            data: row.data,
-            metadata: row.metadata,
-          });
-        }
+        for (const row of rows) yield decodeEventRow(domainEvents, row);
         const last = rows[rows.length - 1];
         if (rows.length < PAGE || !last) return;
         from = BigInt(last.revision) + 1n;

@@ -108,6 +108,8 @@ export const stopReasonSchema = z.enum([
   "refusal",
   "model_context_window_exceeded",
 ]);
+/** Why a model stopped (normalised across providers). */
+export type StopReason = z.infer<typeof stopReasonSchema>;
 
 /** Token quantities of one model call. */
 export const tokenQuantitiesSchema = z.strictObject({
@@ -121,6 +123,20 @@ export const tokenQuantitiesSchema = z.strictObject({
   webSearchRequests: count,
 });
 export type TokenQuantities = z.infer<typeof tokenQuantitiesSchema>;
+
+/** Token quantities with every count 0 except those given. */
+export function tokenQuantities(counts: Partial<TokenQuantities> = {}): TokenQuantities {
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    thinkingTokens: 0,
+    webSearchRequests: 0,
+    ...counts,
+  };
+}
 
 /** The model finished its answer. */
 export const GenerationCompleted = defineEvent({

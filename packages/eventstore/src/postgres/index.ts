@@ -1,2 +1,3 @@
+export * from "./event-rows.ts";
 export * from "./postgres-event-store.ts";
 export { appendedChannel, eventLogMigrations } from "./schema.ts";

@@ -1,6 +1,6 @@
 import type { AnyEvent, EventCodec } from "@bot/domain";
 import { isUniqueViolation, migrate, type SqlClient, type SqlExecutor, sqlIdentifier } from "@bot/sql";
-import { decodeStored, prepareAppend, type StorePolicy } from "../codec.ts";
+import { prepareAppend, type StorePolicy } from "../codec.ts";
 import {
   DuplicateEventIdError,
   GlobalReadBlockedError,
@@ -23,6 +23,7 @@ import type {
 } from "../types.ts";
 import { Wakeup } from "../wakeup.ts";
 import { AppendNotifier } from "./append-notifier.ts";
+import { decodeEventRow, EVENT_COLUMNS, type EventRow } from "./event-rows.ts";
 import { appendedChannel, eventLogMigrations } from "./schema.ts";
 
 /** Options of {@link createPostgresEventStore}. */
@@ -60,17 +61,6 @@ export interface PostgresEventStoreOptions<E extends AnyEvent> {
 const MAX_REVISION = "9223372036854775807";
 const PAGE = 500;
 
-interface EventRow {
-  readonly transaction_id: string;
-  readonly global_position: string;
-  readonly stream: string;
-  readonly revision: string;
-  readonly type: string;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly recorded_at: Date | string;
-}
-
 interface GlobalRow extends Partial<EventRow> {
   readonly horizon: string;
   readonly xmax: string;
@@ -82,10 +72,6 @@ interface AppendRow {
   readonly current_revision: string;
   readonly transaction_id: string | null;
   readonly last_position: string | null;
-}
-
-function toIso(value: Date | string): string {
-  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 }
 
 function likePrefix(prefix: string): string {
@@ -128,16 +114,7 @@ export async function createPostgresEventStore<E extends AnyEvent>(
 
   const inFlightWaitMs = options.inFlightWaitMs ?? 10_000;
 
-  const toRecorded = (row: EventRow): RecordedEvent<E> =>
-    decodeStored(codec, {
-      stream: row.stream,
-      revision: BigInt(row.revision),
-      position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
-      recordedAt: toIso(row.recorded_at),
-      type: row.type,
-      data: row.data,
-      metadata: row.metadata,
-    });
+  const toRecorded = (row: EventRow): RecordedEvent<E> => decodeEventRow(codec, row);
 
   async function currentRevision(stream: string): Promise<bigint | "no_stream"> {
     const { rows } = await sql.query<{ revision: string }>(
@@ -259,8 +236,7 @@ export async function createPostgresEventStore<E extends AnyEvent>(
       // The stream row comes along (no events: one row of NULLs; no stream: no row), so
       // telling "empty range" from "no such stream" costs no second round trip.
       const { rows: joined } = await sql.query<EventRow | { revision: null }>(
-        `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.stream,
-                e.revision::text AS revision, e.type, e.data, e.metadata, e.recorded_at
+        `SELECT ${EVENT_COLUMNS}
            FROM ${s}.streams st
            LEFT JOIN LATERAL (
                 SELECT * FROM ${s}.events e

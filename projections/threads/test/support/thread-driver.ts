@@ -12,8 +12,8 @@ import {
   type ThreadEvent,
   type ThreadKey,
   type ThreadState,
-  type TokenQuantities,
   threadStream,
+  tokenQuantities,
 } from "@bot/domain";
 import type { RecordedEvent } from "@bot/eventstore";
 
@@ -47,18 +47,7 @@ export class TestLog {
 }
 
 /** Token quantities with every count 0 except those given. */
-export function quantities(counts: Partial<TokenQuantities> = {}): TokenQuantities {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWrite5mTokens: 0,
-    cacheWrite1hTokens: 0,
-    cacheReadTokens: 0,
-    thinkingTokens: 0,
-    webSearchRequests: 0,
-    ...counts,
-  };
-}
+export const quantities = tokenQuantities;
 
 /** A charge of one model call. */
 export function charge(userAmount: number, options: Partial<ChargeDraft> = {}): ChargeDraft {
