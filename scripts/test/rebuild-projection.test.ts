@@ -3,14 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@bot/config";
-import { createLogger, createMetrics } from "@bot/observability";
-import { openInfrastructure } from "@bot/platform";
 import { readCheckpoint } from "@bot/projection-runner";
 import { listAllThreads } from "@bot/projection-threads";
 import { seedDemoConversations } from "@bot/projector";
 import { environmentWithoutStore, spawnProjector } from "@bot/projector/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withStore } from "./support/with-store.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = join(root, "scripts", "src", "rebuild-projection.ts");
@@ -38,32 +36,11 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliResult>
   return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
 }
 
-async function withStore<T>(
-  dataDir: string,
-  work: (infrastructure: Awaited<ReturnType<typeof openInfrastructure>>) => Promise<T>,
-) {
-  const config = loadConfig({
-    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    cwd: root,
-    secretsDir: join(root, "no-secrets"),
-  });
-  const infrastructure = await openInfrastructure(config, {
-    logger: createLogger({ level: "silent" }),
-    metrics: createMetrics({ defaultMetrics: false }),
-    applicationName: "cli-test",
-  });
-  try {
-    return await work(infrastructure);
-  } finally {
-    await infrastructure.close();
-  }
-}
-
 describe("given an embedded store with conversations", () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "rebuild-cli-"));
-    await withStore(dataDir, (infrastructure) =>
+    await withStore({ DATA_DIR: dataDir }, (infrastructure) =>
       seedDemoConversations(infrastructure.store, { threads: 6, messagesPerThread: 50, firstUserId: 7000 }),
     );
   });
@@ -78,7 +55,7 @@ describe("given an embedded store with conversations", () => {
     expect(result.stderr).not.toContain("failed");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/threads: rebuilt and swapped in \(300 events applied, position \d+\/end/);
-    await withStore(dataDir, async (infrastructure) => {
+    await withStore({ DATA_DIR: dataDir }, async (infrastructure) => {
       const threads = await listAllThreads(infrastructure.readModels);
       expect(threads).toHaveLength(6);
       expect(threads.every((thread) => thread.messageCount === 50)).toBe(true);

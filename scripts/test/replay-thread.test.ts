@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@bot/config";
 import {
   type ChargeDraft,
   type DomainEvent,
@@ -25,11 +24,10 @@ import {
   tokenQuantities,
 } from "@bot/domain";
 import { comparePositions, type EventStore, type Position } from "@bot/eventstore";
-import { createLogger, createMetrics } from "@bot/observability";
-import { openInfrastructure } from "@bot/platform";
 import { environmentWithoutStore } from "@bot/projector/testing";
 import { LOCK_FILE } from "@bot/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withStore } from "./support/with-store.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = join(root, "scripts", "src", "replay-thread.ts");
@@ -58,29 +56,6 @@ function runCli(args: readonly string[], env: Record<string, string>): Promise<C
     stderr += String(chunk);
   });
   return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
-
-type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>;
-
-async function withStore<T>(
-  env: Record<string, string>,
-  work: (infrastructure: Infrastructure) => Promise<T>,
-) {
-  const config = loadConfig({
-    env: { LOG_LEVEL: "warn", ...env },
-    cwd: root,
-    secretsDir: join(root, "no-secrets"),
-  });
-  const infrastructure = await openInfrastructure(config, {
-    logger: createLogger({ level: "silent" }),
-    metrics: createMetrics({ defaultMetrics: false }),
-    applicationName: "replay-thread-test",
-  });
-  try {
-    return await work(infrastructure);
-  } finally {
-    await infrastructure.close();
-  }
 }
 
 function charge(
