@@ -6,6 +6,7 @@
  *   member has their own thread; in private chats with topics, each topic is one.
  * - `user-<userId>`: the user's account (balance, preferences, personality).
  * - `settings`: operator settings (margin, cache subsidy).
+ * - `announcements`: administrators' broadcasts.
  */
 
 /** Identifies one conversation thread. `topicId` is null outside topics. */
@@ -21,6 +22,8 @@ export const THREAD_STREAM_PREFIX = "thread-";
 export const USER_STREAM_PREFIX = "user-";
 /** The operator settings stream. */
 export const SETTINGS_STREAM = "settings";
+/** The administrators' broadcasts. */
+export const ANNOUNCEMENTS_STREAM = "announcements";
 
 const THREAD_STREAM = /^thread-(-?\d+)-(\d+)-(\d+)$/;
 const USER_STREAM = /^user-(\d+)$/;

@@ -131,6 +131,19 @@ describe("given two pending messages", () => {
     expect(state.generation?.generationId).toBe(GEN);
   });
 
+  it("when the balance does not allow an answer, then GenerationRefused takes both off the pending list and keeps them in the history", () => {
+    const refuse: ThreadCommand = { type: "RefuseGeneration", reason: "insufficient_balance", balance: -5 };
+    const { state, events } = run([refuse], given);
+    expect(events[0]).toMatchObject({
+      type: "GenerationRefused",
+      data: { batchMessageIds: [1, 2], reason: "insufficient_balance", balance: -5 },
+    });
+    expect(state.pending).toEqual([]);
+    expect(state.turns.map((turn) => turn.kind)).toEqual(["user", "user"]);
+    expect(decideThread(refuse, state)).toEqual([]);
+    expect(() => decideThread(refuse, run([start()], given).state)).toThrow(ThreadRuleViolation);
+  });
+
   it("when a second generation starts while one is open, then the rule is violated", () => {
     const { state } = run([start(), { type: "ReceiveMessage", message: message(3) }], given);
     expect(() => decideThread(start(GEN2), state)).toThrow(/already open/);

@@ -210,6 +210,9 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       case "AnswerMessageSent":
         // Delivery bookkeeping for recovery; the row changes with AnswerDelivered.
         break;
+      case "GenerationRefused":
+        // The refused messages stay as they are: asked, not answered.
+        break;
       default: {
         const unhandled: never = event;
         throw new Error(`threads projection cannot fold ${(unhandled as { type: string }).type}`);

@@ -112,6 +112,7 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "GenerationCancelled":
       case "GenerationInterrupted":
       case "GenerationFailed":
+      case "GenerationRefused":
       case "AnswerMessageSent":
       case "AnswerDelivered":
         // Only the activity time and revision: their effect is on `messages`, and the

@@ -74,6 +74,8 @@ function describe(event: ThreadEvent, full: boolean): string {
         "retry after (s)",
         event.data.retryAfterSeconds,
       )}${event.data.detail === null ? "" : ` detail ${quote(event.data.detail, full)}`}`;
+    case "GenerationRefused":
+      return `messages [${event.data.batchMessageIds.join(", ")}] REFUSED (${event.data.reason}, balance ${usd(event.data.balance)})`;
     case "UsageCharged": {
       const data = event.data;
       const flags = [

@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { defineEvent, type EventOf } from "../event-registry.ts";
 
-const telegramId = z.number().int();
-const positiveId = z.number().int().positive();
+import { count, nanoUsdAmount, positiveId, telegramId } from "./fields.ts";
+
 const generationId = z.uuid();
-const count = z.number().int().nonnegative();
-/** Integer nano-USD (see money.ts); may be negative only where stated. */
-const nanoUsdAmount = z.number().int().refine(Number.isSafeInteger, "must be a safe integer of nano-USD");
 
 /**
  * A user's message reached the bot. De-duplicated by the Telegram `updateId` and by
@@ -189,6 +186,22 @@ export const GenerationFailed = defineEvent({
 export type GenerationFailed = EventOf<typeof GenerationFailed>;
 
 /**
+ * The pending messages were not answered because the user's balance did not allow a
+ * new request (see the balance policy). They stay in the thread's history; the user
+ * was told how to top up.
+ */
+export const GenerationRefused = defineEvent({
+  type: "GenerationRefused",
+  schema: z.strictObject({
+    batchMessageIds: z.array(positiveId).min(1),
+    reason: z.enum(["insufficient_balance"]),
+    /** The balance the decision saw. */
+    balance: nanoUsdAmount,
+  }),
+});
+export type GenerationRefused = EventOf<typeof GenerationRefused>;
+
+/**
  * One model API call was charged: what priced it (model, quantities, price table
  * version) and the amount in nano-USD. `estimated` when a stopped stream gave no
  * usage and the quantities were estimated from the text.
@@ -254,6 +267,7 @@ export const threadEventDefinitions = [
   GenerationCancelled,
   GenerationInterrupted,
   GenerationFailed,
+  GenerationRefused,
   UsageCharged,
   AnswerMessageSent,
   AnswerDelivered,

@@ -41,6 +41,11 @@ export type ThreadCommand =
       readonly delivery: "draft" | "edit";
     }
   | {
+      readonly type: "RefuseGeneration";
+      readonly reason: "insufficient_balance";
+      readonly balance: number;
+    }
+  | {
       readonly type: "RecordChunk";
       readonly generationId: string;
       readonly text: string;
@@ -172,6 +177,16 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
         throw new ThreadRuleViolation(command.type, "no pending messages to answer");
       const { type: _type, ...rest } = command;
       return [{ type: "GenerationStarted", data: { ...rest, batchMessageIds: [...state.pending] } }];
+    }
+    case "RefuseGeneration": {
+      if (state.generation) throw new ThreadRuleViolation(command.type, "a generation is open");
+      if (state.pending.length === 0) return [];
+      return [
+        {
+          type: "GenerationRefused",
+          data: { batchMessageIds: [...state.pending], reason: command.reason, balance: command.balance },
+        },
+      ];
     }
     case "RecordChunk": {
       const generation = requireOpen(state, command.type, command.generationId);

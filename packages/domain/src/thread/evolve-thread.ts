@@ -169,6 +169,10 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
       return endGeneration(touched, event.data.generationId, "interrupted", null);
     case "GenerationFailed":
       return endGeneration(touched, event.data.generationId, "failed", null);
+    case "GenerationRefused": {
+      const refused = new Set(event.data.batchMessageIds);
+      return { ...touched, pending: state.pending.filter((id) => !refused.has(id)) };
+    }
     case "UsageCharged": {
       const charged = new Set(state.chargedCalls);
       charged.add(chargeKey(event.data.generationId, event.data.callIndex));
