@@ -1,6 +1,7 @@
 export * from "./data-dir-lock.ts";
 export * from "./errors.ts";
 export * from "./identifiers.ts";
+export * from "./iso-time.ts";
 export * from "./migrations.ts";
 export * from "./pglite-client.ts";
 export * from "./pglite-worker-client.ts";

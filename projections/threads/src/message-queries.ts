@@ -1,5 +1,4 @@
-import { type SqlExecutor, sqlIdentifier } from "@bot/sql";
-import { isoTime } from "./iso-time.ts";
+import { isoTime, type SqlExecutor, sqlIdentifier } from "@bot/sql";
 import type { AnswerStatus } from "./message-changes.ts";
 
 /** A row of the `messages` table: a user message or an answer of the model. */

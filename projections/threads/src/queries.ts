@@ -1,5 +1,4 @@
-import { type SqlExecutor, sqlIdentifier } from "@bot/sql";
-import { isoTime } from "./iso-time.ts";
+import { isoTime, type SqlExecutor, sqlIdentifier } from "@bot/sql";
 
 /** A row of the threads read model (`threads` table). */
 export interface ThreadRow {

@@ -1,11 +1,13 @@
 import type { ProjectionSelection } from "@bot/config";
 import type { DomainEvent } from "@bot/domain";
 import { type Projection, UnknownProjectionError } from "@bot/projection-runner";
+import { balancesProjection } from "@bot/projection-balances";
 import { threadsProjection } from "@bot/projection-threads";
 
 /** Every read model of the product, in the order they are started. */
 export const allProjections: readonly Projection<DomainEvent>[] = [
   threadsProjection as Projection<DomainEvent>,
+  balancesProjection as Projection<DomainEvent>,
 ];
 
 /**

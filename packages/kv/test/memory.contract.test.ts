@@ -1,0 +1,3 @@
+import { keyValueContract, memoryHarness } from "../src/testing.ts";
+
+keyValueContract("in-memory", async () => memoryHarness());
