@@ -5,6 +5,22 @@ export type { GroupSpec, UserChat, UserSpec } from "./bot-api/chat-directory.ts"
 export * from "./bot-api/entity-rules.ts";
 export * from "./bot-api/fake-bot-api.ts";
 export type { BotMessageOptions, FakeWorld } from "./bot-api/fake-world.ts";
+export type { InvoiceBook, SentInvoice } from "./bot-api/invoice-book.ts";
 export type { HandlerContext, MethodHandler } from "./bot-api/method-handler.ts";
+export {
+  type PayInvoiceArgs,
+  type PaymentOutcome,
+  type PushedPayment,
+  type PushPreCheckoutArgs,
+  type PushRefundedPaymentArgs,
+  type PushSuccessfulPaymentArgs,
+  STARS_CURRENCY,
+} from "./bot-api/payment-pushes.ts";
+export {
+  PRE_CHECKOUT_TIMEOUT_MS,
+  type PreCheckoutAnswer,
+  type PreCheckoutDesk,
+} from "./bot-api/pre-checkout-desk.ts";
+export type { NewStarCharge, StarCharge, StarsLedger } from "./bot-api/stars-ledger.ts";
 export type * from "./bot-api/types.ts";
 export type * from "./bot-api/user-pushes.ts";

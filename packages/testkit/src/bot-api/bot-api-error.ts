@@ -26,3 +26,8 @@ export class BotApiError extends Error {
 export function badRequest(reason: string): BotApiError {
   return new BotApiError(`Bad Request: ${reason}`, 400);
 }
+
+/** HTTP 403 with a `Forbidden: ...` description, e.g. "bot was blocked by the user". */
+export function forbidden(reason: string): BotApiError {
+  return new BotApiError(`Forbidden: ${reason}`, 403);
+}

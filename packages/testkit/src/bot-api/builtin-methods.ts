@@ -1,9 +1,11 @@
 import type { MethodHandler } from "./method-handler.ts";
 import { callbackMethods } from "./methods-callbacks.ts";
 import { commandMethods } from "./methods-commands.ts";
+import { copyMethods } from "./methods-copy.ts";
 import { draftMethods } from "./methods-drafts.ts";
 import { mediaMethods } from "./methods-media.ts";
 import { messageMethods } from "./methods-messages.ts";
+import { paymentMethods } from "./methods-payments.ts";
 import { updateMethods } from "./methods-updates.ts";
 
 /** A handler with the method name it was registered under. */
@@ -25,6 +27,8 @@ export function builtinMethods(): Map<string, RegisteredMethod> {
     mediaMethods,
     commandMethods,
     callbackMethods,
+    copyMethods,
+    paymentMethods,
   ]) {
     for (const [name, handler] of Object.entries(table)) {
       methods.set(name.toLowerCase(), { name, handler: handler as MethodHandler });

@@ -1,5 +1,5 @@
 import type { Chat, User, UserFromGetMe } from "@grammyjs/types";
-import { badRequest } from "./bot-api-error.ts";
+import { badRequest, forbidden } from "./bot-api-error.ts";
 
 /** Chats a user can write in to the bot (channels are out of scope). */
 export type UserChat = Chat.PrivateChat | Chat.GroupChat | Chat.SupergroupChat;
@@ -31,6 +31,8 @@ const FIRST_SUPERGROUP_ID = -1_001_000_000_001;
 export class ChatDirectory {
   private readonly users = new Map<number, User>();
   private readonly chats = new Map<number, UserChat>();
+  /** Ids of users who blocked the bot. */
+  private readonly blockedBy = new Set<number>();
   private userCount = 0;
   private groupCount = 0;
 
@@ -107,6 +109,26 @@ export class ChatDirectory {
     const chat = Number.isInteger(id) ? this.chats.get(id) : undefined;
     if (chat === undefined) throw badRequest("chat not found");
     return chat;
+  }
+
+  /** The user with this id blocked the bot (or unblocked it again with `blocked: false`). */
+  setBlocked(userId: number, blocked: boolean): void {
+    if (blocked) this.blockedBy.add(userId);
+    else this.blockedBy.delete(userId);
+  }
+
+  /** Whether the user with this id has blocked the bot. */
+  isBlocked(userId: number): boolean {
+    return this.blockedBy.has(userId);
+  }
+
+  /**
+   * Throws Telegram's 403 when the bot may not send to `chat` because the user of this
+   * private chat blocked it. Groups never block: the bot is a member until removed.
+   */
+  assertCanSend(chat: UserChat): void {
+    if (chat.type === "private" && this.blockedBy.has(chat.id))
+      throw forbidden("bot was blocked by the user");
   }
 
   /**

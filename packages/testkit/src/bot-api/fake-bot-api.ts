@@ -5,7 +5,22 @@ import type { GroupSpec, UserSpec } from "./chat-directory.ts";
 import { FakeWorld } from "./fake-world.ts";
 import { FaultPlan } from "./fault-plan.ts";
 import { startBotApiServer } from "./http-server.ts";
+import type { SentInvoice } from "./invoice-book.ts";
 import type { MethodHandler } from "./method-handler.ts";
+import {
+  type PayInvoiceArgs,
+  type PaymentOutcome,
+  type PushedPayment,
+  type PushPreCheckoutArgs,
+  type PushRefundedPaymentArgs,
+  type PushSuccessfulPaymentArgs,
+  payInvoice,
+  pushPreCheckoutQuery,
+  pushRefundedPayment,
+  pushSuccessfulPayment,
+} from "./payment-pushes.ts";
+import { PRE_CHECKOUT_TIMEOUT_MS, type PreCheckoutAnswer } from "./pre-checkout-desk.ts";
+import type { StarCharge } from "./stars-ledger.ts";
 import type {
   DraftState,
   Fault,
@@ -49,6 +64,11 @@ export interface FakeBotApiOptions {
   port?: number;
   /** Retry timing of webhook deliveries. */
   webhook?: WebhookDeliveryOptions;
+  /**
+   * Whether a successful refundStarPayment also pushes the refunded_payment message Telegram
+   * sends to the payer's private chat; default false. See {@link FakeBotApi.setStarRefundUpdates}.
+   */
+  starRefundUpdates?: boolean;
 }
 
 /**
@@ -69,6 +89,13 @@ export interface FakeBotApi {
   privateChat(user: User): Chat.PrivateChat;
   /** A group or supergroup (default) with the bot in it; `forum: true` gives it topics. */
   groupChat(spec?: GroupSpec): Chat.GroupChat | Chat.SupergroupChat;
+  /**
+   * The user blocked the bot: from now on sending, copying, chat actions and drafts to their
+   * private chat fail with 403 "Forbidden: bot was blocked by the user". Pushes no update.
+   */
+  blockBot(userId: number): void;
+  /** The user unblocked the bot again. */
+  unblockBot(userId: number): void;
 
   /**
    * A user's text message; message ids increase per chat, date is now. In groups, privacy
@@ -91,6 +118,37 @@ export interface FakeBotApi {
   pushVoice(args: PushFileArgs): PushedMessage;
   /** A user's sticker (a message type the bot does not handle). */
   pushSticker(args: PushStickerArgs): PushedMessage;
+  /**
+   * The user confirmed a payment form: a pre_checkout_query the bot must answer within 10 s.
+   * Returns the query id.
+   */
+  pushPreCheckoutQuery(args: PushPreCheckoutArgs): string;
+  /**
+   * The bot's answerPreCheckoutQuery for a pushed query, given or future. Rejects when none
+   * arrives within `timeoutMs` (default 10 000, Telegram's own limit).
+   */
+  preCheckoutAnswer(queryId: string, timeoutMs?: number): Promise<PreCheckoutAnswer>;
+  /**
+   * Telegram charged the user: a successful_payment message, recorded in the Stars ledger.
+   * A fresh charge id unless `telegramPaymentChargeId` is given; pushing a known one again
+   * delivers a duplicate message without a second charge.
+   */
+  pushSuccessfulPayment(args: PushSuccessfulPaymentArgs): PushedPayment;
+  /** A refunded_payment message; the charge, if known, becomes refunded in the ledger. */
+  pushRefundedPayment(args: PushRefundedPaymentArgs): PushedMessage;
+  /**
+   * The whole Stars checkout: pushes a pre_checkout_query, waits for the bot's answer (up to
+   * `timeoutMs`, default 10 s) and pushes the successful_payment only if the bot accepted.
+   */
+  payInvoice(args: PayInvoiceArgs): Promise<PaymentOutcome>;
+  /** The invoices the bot sent to a chat (with their payloads), oldest first. */
+  invoices(chatId: number): SentInvoice[];
+  /** One Stars payment as the ledger has it now. */
+  starCharge(telegramPaymentChargeId: string): StarCharge | undefined;
+  /** Every Stars payment, in the order they were paid. */
+  starCharges(): StarCharge[];
+  /** Turns on or off the refunded_payment update after a successful refundStarPayment. */
+  setStarRefundUpdates(enabled: boolean): void;
   /** Any update; gets the next update_id. */
   pushUpdate(update: Omit<Update, "update_id">): Update;
   /** Delivers an update again (a duplicate delivery, as after a lost answer). */
@@ -113,7 +171,7 @@ export interface FakeBotApi {
   /** The webhook set by the bot, or null while it polls. */
   webhook(): { url: string; secretToken?: string } | null;
   /**
-   * Implements or replaces a method, e.g. sendInvoice. The handler returns the `result` or
+   * Implements or replaces a method, e.g. sendPoll. The handler returns the `result` or
    * throws `BotApiError(description, code, parameters?)`.
    */
   handle<M extends MethodName>(method: M, handler: MethodHandler<MethodResult<M>>): void;
@@ -129,6 +187,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   const token = options.token ?? DEFAULT_TOKEN;
   const botInfo = defaultBotInfo(token, options.bot);
   const world = new FakeWorld(botInfo, options.webhook);
+  world.stars.refundUpdates = options.starRefundUpdates ?? false;
   const methods = builtinMethods();
   const faults = new FaultPlan();
   const log = new CallLog();
@@ -146,6 +205,8 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     user: (spec) => world.chats.user(spec),
     privateChat: (user) => world.chats.privateChat(user),
     groupChat: (spec) => world.chats.groupChat(spec),
+    blockBot: (userId) => world.chats.setBlocked(userId, true),
+    unblockBot: (userId) => world.chats.setBlocked(userId, false),
     pushText: (args) => pushText(world, args),
     pushCommand: (args) => pushCommand(world, args),
     pushEdit: (args) => pushEdit(world, args),
@@ -155,6 +216,18 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     pushDocument: (args) => pushDocument(world, args),
     pushVoice: (args) => pushVoice(world, args),
     pushSticker: (args) => pushSticker(world, args),
+    pushPreCheckoutQuery: (args) => pushPreCheckoutQuery(world, args),
+    preCheckoutAnswer: (queryId, timeoutMs = PRE_CHECKOUT_TIMEOUT_MS) =>
+      preCheckoutAnswer(world, queryId, timeoutMs),
+    pushSuccessfulPayment: (args) => pushSuccessfulPayment(world, args),
+    pushRefundedPayment: (args) => pushRefundedPayment(world, args),
+    payInvoice: (args) => payInvoice(world, args),
+    invoices: (chatId) => world.invoices.list(chatId),
+    starCharge: (chargeId) => world.stars.get(chargeId),
+    starCharges: () => world.stars.list(),
+    setStarRefundUpdates: (enabled) => {
+      world.stars.refundUpdates = enabled;
+    },
     pushUpdate: (update) => pushAnyUpdate(world, update),
     redeliver: (updateId) => world.updates.redeliver(updateId),
     calls: ((method?: string) => log.list(method)) as FakeBotApi["calls"],
@@ -184,6 +257,18 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     await server.close();
   };
   return fake;
+}
+
+async function preCheckoutAnswer(
+  world: FakeWorld,
+  queryId: string,
+  timeoutMs: number,
+): Promise<PreCheckoutAnswer> {
+  const answer = await world.preCheckout.waitForAnswer(queryId, timeoutMs);
+  if (answer === undefined) {
+    throw new Error(`fake Bot API: pre_checkout_query ${queryId} was not answered within ${timeoutMs} ms`);
+  }
+  return answer;
 }
 
 function defaultBotInfo(token: string, overrides: Partial<UserFromGetMe> = {}): UserFromGetMe {

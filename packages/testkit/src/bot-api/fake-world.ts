@@ -2,7 +2,10 @@ import type { BotCommand, InlineKeyboardMarkup, Message, User, UserFromGetMe } f
 import { ChatDirectory, type UserChat } from "./chat-directory.ts";
 import { DraftBoard } from "./draft-board.ts";
 import { FileStore } from "./file-store.ts";
+import { InvoiceBook } from "./invoice-book.ts";
 import { MessageStore } from "./message-store.ts";
+import { PreCheckoutDesk } from "./pre-checkout-desk.ts";
+import { StarsLedger } from "./stars-ledger.ts";
 import { UpdateQueue } from "./update-queue.ts";
 import { type WebhookDeliveryOptions, WebhookSender } from "./webhook-sender.ts";
 
@@ -18,8 +21,8 @@ export interface BotMessageOptions {
 
 /**
  * Everything the fake Telegram knows: users, chats, messages, files, drafts, commands,
- * open callback queries and pending updates. Method handlers (built-in and added with
- * `handle()`) read and change it.
+ * open callback and pre-checkout queries, sent invoices, Stars payments and pending updates.
+ * Method handlers (built-in and added with `handle()`) read and change it.
  */
 export class FakeWorld {
   readonly botUser: User;
@@ -33,6 +36,12 @@ export class FakeWorld {
   readonly commands = new Map<string, BotCommand[]>();
   /** Ids of callback queries pushed and not answered yet. */
   readonly openCallbackQueries = new Set<string>();
+  /** Pushed pre_checkout_query updates and the bot's answers. */
+  readonly preCheckout = new PreCheckoutDesk();
+  /** Invoices the bot sent, with their payloads. */
+  readonly invoices = new InvoiceBook();
+  /** Telegram Stars payments and refunds. */
+  readonly stars = new StarsLedger();
 
   constructor(
     readonly botInfo: UserFromGetMe,
@@ -56,13 +65,15 @@ export class FakeWorld {
   /**
    * Stores a message from the bot with the next message id of the chat and returns it as
    * Telegram would (`from` = the bot, `date`, topic fields, `reply_to_message`); drafts in the
-   * same topic disappear, as they do when a real message arrives.
+   * same topic disappear, as they do when a real message arrives. A private chat whose user
+   * blocked the bot refuses it with Telegram's 403.
    */
   sendBotMessage<C extends Partial<Message>>(
     chat: UserChat,
     content: C,
     options: BotMessageOptions = {},
   ): Message & C {
+    this.chats.assertCanSend(chat);
     const message = {
       message_id: this.messages.nextId(chat.id),
       from: this.botUser,

@@ -23,6 +23,7 @@ export const draftMethods: MethodTable = {
     const text = optionalString(params, "text") ?? "";
     const entities = optionalEntities(params, "entities");
     checkText(text, entities, MAX_MESSAGE_LENGTH, true);
+    world.chats.assertCanSend(chat);
     world.drafts.update({
       chatId: chat.id,
       topicId,

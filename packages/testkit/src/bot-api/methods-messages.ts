@@ -92,6 +92,7 @@ export const messageMethods: MethodTable = {
     const action = optionalString(params, "action");
     if (action === undefined || !CHAT_ACTIONS.has(action))
       throw badRequest("wrong parameter action in request");
+    world.chats.assertCanSend(chat);
     return true;
   },
 };

@@ -226,10 +226,24 @@ function captionOf(args: PushFileArgs): Partial<Message> {
   return { caption: args.caption, ...(entities.length === 0 ? {} : { caption_entities: entities }) };
 }
 
-function pushUserMessage(
+/** How {@link pushUserMessage} delivers. */
+export interface UserMessageOptions {
+  /**
+   * Delivers even where privacy mode would hide it: service messages meant for the bot, such
+   * as successful_payment, reach it in groups too.
+   */
+  alwaysDelivered?: boolean;
+}
+
+/**
+ * Stores a message from `target.from` in `target.chat` with the chat's next message id and
+ * pushes it as a `message` update (unless privacy mode hides it from the bot).
+ */
+export function pushUserMessage(
   world: FakeWorld,
   target: UserMessageTarget,
   content: Partial<Message>,
+  options: UserMessageOptions = {},
 ): PushedMessage {
   const { chat, from } = target;
   world.chats.register(chat);
@@ -248,7 +262,7 @@ function pushUserMessage(
     ...content,
   } as Message & Update.NonChannel;
   world.addUserMessage(message);
-  const delivered = deliveredToBot(message, world.botInfo);
+  const delivered = options.alwaysDelivered === true || deliveredToBot(message, world.botInfo);
   return { update: world.updates.push({ message }, { deliver: delivered }), message, delivered };
 }
 
