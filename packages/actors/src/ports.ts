@@ -1,4 +1,5 @@
-import type { UserAccountState } from "@bot/domain";
+import type { BalanceStanding, UserAccountState } from "@bot/domain";
+import type { Position } from "@bot/eventstore";
 
 /** Where an answer goes. */
 export interface ReplyTarget {
@@ -100,4 +101,18 @@ export interface GenerationTexts {
   interruptedByErrorNotice(errorKind: string, language: string | null): string;
   /** Shown when the model returned no text at all. */
   emptyAnswerNotice(language: string | null): string;
+}
+
+/**
+ * The money check before a model request: the user's balance and privilege, and how
+ * a refusal reaches them. The bot implements it over the balances read model.
+ */
+export interface BalanceGate {
+  /**
+   * The user's standing, from a balance that includes every charge up to `after`
+   * (this thread's last charge), or as fresh as it is when `after` is null.
+   */
+  standing(userId: number, after: Position | null): Promise<BalanceStanding>;
+  /** Tells the user the request was refused and how to top up (rate-limited per user). */
+  refused(target: ReplyTarget, standing: BalanceStanding, language: string | null): Promise<void>;
 }

@@ -6,7 +6,7 @@ export type CancelReason = "stop_command" | "stop_button" | "new_message" | "con
 /** How a generation ended, as reported by the `generate` actor. */
 export interface GenerationSummary {
   readonly generationId: string | null;
-  readonly outcome: "completed" | "cancelled" | "interrupted" | "failed" | "nothing_to_do";
+  readonly outcome: "completed" | "cancelled" | "interrupted" | "failed" | "refused" | "nothing_to_do";
 }
 
 /** Input of the `generate` actor. */

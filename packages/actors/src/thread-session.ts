@@ -11,6 +11,7 @@ import {
   type ThreadEvent,
   type ThreadKey,
   type ThreadState,
+  threadEventDefinitions,
   threadStream,
 } from "@bot/domain";
 import {
@@ -43,15 +44,10 @@ export class ThreadConflictError extends Error {
 
 const MAX_ATTEMPTS = 5;
 
+const THREAD_EVENT_TYPES = new Set<string>(threadEventDefinitions.map((definition) => definition.type));
+
 function isThreadEvent(event: RecordedEvent<DomainEvent>): event is RecordedEvent<DomainEvent> & ThreadEvent {
-  switch (event.type) {
-    case "ModelPreferenceSet":
-    case "PersonalitySet":
-    case "PersonalityCleared":
-      return false;
-    default:
-      return true;
-  }
+  return THREAD_EVENT_TYPES.has(event.type);
 }
 
 /**
@@ -64,6 +60,7 @@ function isThreadEvent(event: RecordedEvent<DomainEvent>): event is RecordedEven
 export class ThreadSession {
   #state: ThreadState = initialThreadState;
   #revision: bigint | "no_stream" = "no_stream";
+  #lastChargePosition: Position | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -89,6 +86,14 @@ export class ThreadSession {
     return this.#state;
   }
 
+  /**
+   * Where the thread's last charge (UsageCharged) is in the log, or null if it has none:
+   * a balance read for this thread's next request must include it.
+   */
+  get lastChargePosition(): Position | null {
+    return this.#lastChargePosition;
+  }
+
   /** The revision of the last event folded, or "no_stream". */
   get revision(): bigint | "no_stream" {
     return this.#revision;
@@ -97,9 +102,11 @@ export class ThreadSession {
   async #reload(): Promise<void> {
     let state = initialThreadState;
     let revision: bigint | "no_stream" = "no_stream";
+    let lastCharge: Position | null = null;
     try {
       for await (const event of this.store.readStream(this.stream)) {
         if (isThreadEvent(event)) state = evolveThread(state, event, this.stream);
+        if (event.type === "UsageCharged") lastCharge = event.position;
         revision = event.revision;
       }
     } catch (error) {
@@ -107,6 +114,7 @@ export class ThreadSession {
     }
     this.#state = { ...state, key: state.key ?? this.key };
     this.#revision = revision;
+    this.#lastChargePosition = lastCharge;
   }
 
   /**
@@ -130,6 +138,7 @@ export class ThreadSession {
         for (const event of events) state = evolveThread(state, event, this.stream);
         this.#state = state;
         this.#revision = result.nextRevision;
+        if (events.some((event) => event.type === "UsageCharged")) this.#lastChargePosition = result.position;
         return { events, state, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;

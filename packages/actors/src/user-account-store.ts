@@ -1,66 +1,58 @@
 import {
   type DomainEvent,
   decideUser,
-  domainEvents,
   type EventClock,
   type EventContext,
   evolveUser,
   initialUserAccount,
-  stampEvents,
   type UserAccountState,
   type UserCommand,
   type UserEvent,
+  userEventDefinitions,
   userStream,
 } from "@bot/domain";
-import { type EventStore, StreamNotFoundError, WrongExpectedVersionError } from "@bot/eventstore";
+import type { EventStore } from "@bot/eventstore";
+import { DeciderStore, type ExecuteResult, type LoadedStream } from "./decider-store.ts";
 import type { UserAccounts } from "./ports.ts";
 
-const USER_EVENT_TYPES = new Set<string>(["ModelPreferenceSet", "PersonalitySet", "PersonalityCleared"]);
-const MAX_ATTEMPTS = 5;
+const userDecider = {
+  initialState: initialUserAccount,
+  eventTypes: new Set<string>(userEventDefinitions.map((definition) => definition.type)),
+  decide: decideUser,
+  evolve: evolveUser,
+};
 
 /**
  * Users' accounts, read by folding their `user-<id>` stream and changed through the
- * user decider. The stream moves money (later issues), so every append states its
- * expected revision and a conflict re-reads and decides again.
+ * user decider. The stream moves money, so every append states its expected revision
+ * and a conflict re-reads and decides again.
  */
 export class UserAccountStore implements UserAccounts {
-  constructor(
-    private readonly store: EventStore<DomainEvent>,
-    private readonly source: EventClock,
-  ) {}
+  readonly #streams: DeciderStore<UserAccountState, UserCommand, UserEvent>;
 
-  async #load(userId: number): Promise<{ state: UserAccountState; revision: bigint | "no_stream" }> {
-    let state = initialUserAccount;
-    let revision: bigint | "no_stream" = "no_stream";
-    try {
-      for await (const event of this.store.readStream(userStream(userId))) {
-        if (USER_EVENT_TYPES.has(event.type)) state = evolveUser(state, event as unknown as UserEvent);
-        revision = event.revision;
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return { state, revision };
+  constructor(store: EventStore<DomainEvent>, source: EventClock) {
+    this.#streams = new DeciderStore(store, source, userDecider);
   }
 
   /** The user's account as of now. */
   async account(userId: number): Promise<UserAccountState> {
-    return (await this.#load(userId)).state;
+    return (await this.#streams.load(userStream(userId))).state;
   }
 
-  /** Decides and appends a user command; throws the decider's errors (e.g. PersonalityLengthError). */
-  async execute(userId: number, command: UserCommand, context: EventContext): Promise<UserAccountState> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.#load(userId);
-      const drafts = decideUser(command, state);
-      if (drafts.length === 0) return state;
-      const events = stampEvents(domainEvents, drafts, this.source, context) as UserEvent[];
-      try {
-        await this.store.append(userStream(userId), events, { expectedRevision: revision });
-        return events.reduce(evolveUser, state);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+  /** The account with the revision and log position it was read at. */
+  load(userId: number): Promise<LoadedStream<UserAccountState>> {
+    return this.#streams.load(userStream(userId));
+  }
+
+  /**
+   * Decides and appends a user command; throws the decider's errors
+   * (PersonalityLengthError, RefundRefusedError, ...).
+   */
+  execute(
+    userId: number,
+    command: UserCommand,
+    context: EventContext,
+  ): Promise<ExecuteResult<UserAccountState, UserEvent>> {
+    return this.#streams.execute(userStream(userId), command, context);
   }
 }

@@ -16,6 +16,7 @@ import {
   done,
   environment,
   eventSource,
+  FakeBalanceGate,
   gate,
   globalPrompt,
   groupThread,
@@ -69,6 +70,7 @@ for (const { name, create } of backends) {
         cacheWriteSubsidy?: boolean;
         clock?: ReturnType<typeof fixedClock>;
         flushMs?: number;
+        balances?: FakeBalanceGate;
       } = {},
     ): Promise<Setup> {
       const key = options.key ?? privateThread();
@@ -89,6 +91,7 @@ for (const { name, create } of backends) {
         renderer,
         users,
         logger,
+        ...(options.balances ? { balances: options.balances } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.cacheWriteSubsidy !== undefined ? { cacheWriteSubsidy: options.cacheWriteSubsidy } : {}),
       });
@@ -300,6 +303,58 @@ for (const { name, create } of backends) {
         expect(summary).toEqual({ generationId: null, outcome: "nothing_to_do" });
         expect(s.provider.requests).toHaveLength(1);
         expect(await readThread(backend.store, s.key)).toHaveLength(before.length);
+      });
+    });
+
+    describe("given the balance policy", () => {
+      it("when the user's balance is zero, then the pending messages are refused, the model is not called, and the user is told once", async () => {
+        const balances = new FakeBalanceGate();
+        const s = await setup({ messages: ["one", "two"], scripts: [[text("never"), done()]], balances });
+        balances.balances.set(s.key.userId, 0);
+
+        const summary = await run(s);
+
+        expect(summary).toEqual({ generationId: null, outcome: "refused" });
+        expect(s.provider.requests).toHaveLength(0);
+        const log = await readThread(backend.store, s.key);
+        expect(ofType(log, "GenerationRefused").map((event) => event.data)).toEqual([
+          { batchMessageIds: [1, 2], reason: "insufficient_balance", balance: 0 },
+        ]);
+        expect(s.session.state.pending).toEqual([]);
+        expect(balances.refusals).toHaveLength(1);
+        expect(balances.refusals[0]?.target.chatId).toBe(s.key.chatId);
+      });
+
+      it("when the balance is positive, then the request runs; its charge is the position the next balance read waits for", async () => {
+        const balances = new FakeBalanceGate();
+        const s = await setup({
+          scripts: [
+            [text("hello"), done()],
+            [text("again"), done()],
+          ],
+          balances,
+        });
+        balances.balances.set(s.key.userId, 1);
+
+        expect((await run(s)).outcome).toBe("completed");
+        expect(balances.asked[0]).toEqual({ userId: s.key.userId, after: null });
+        await s.session.execute(
+          { type: "ReceiveMessage", message: message(s.key, 2, "more") },
+          contextFor(s.key),
+        );
+        await run(s);
+
+        const charge = ofType(await readThread(backend.store, s.key), "UsageCharged")[0];
+        expect(balances.asked[1]?.after).toEqual(charge?.position);
+      });
+
+      it("when the balance is negative but the user is privileged, then the request runs", async () => {
+        const balances = new FakeBalanceGate();
+        const s = await setup({ scripts: [[text("for the operator"), done()]], balances });
+        balances.balances.set(s.key.userId, -5_000_000);
+        balances.privileged.add(s.key.userId);
+        expect((await run(s)).outcome).toBe("completed");
+        expect(balances.refusals).toEqual([]);
       });
     });
 

@@ -1,7 +1,7 @@
 import type { Clock, IdGenerator } from "@bot/domain";
 import type { LlmProvider, ModelInfo } from "@bot/llm";
 import type { Logger } from "@bot/observability";
-import type { AnswerRenderer, GenerationTexts, UserAccounts } from "../ports.ts";
+import type { AnswerRenderer, BalanceGate, GenerationTexts, UserAccounts } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 
 /** Timing and outcome reports of generations, for metrics. */
@@ -14,6 +14,8 @@ export interface GenerationObserver {
   requestSent?(generationId: string, turnOverheadMs: number | null): void;
   firstToken?(generationId: string): void;
   ended?(generationId: string, outcome: string, modelId: string): void;
+  /** A request was refused by the balance policy. */
+  refused?(reason: "insufficient_balance"): void;
   charged?(modelId: string, userAmountNanoUsd: number, estimated: boolean): void;
 }
 
@@ -23,6 +25,8 @@ export interface GenerationEnvironment {
   readonly models: { findModel(id: string): ModelInfo | undefined; defaultModel(): ModelInfo };
   readonly renderer: AnswerRenderer;
   readonly users: UserAccounts;
+  /** The balance check before each request; without it every request is allowed (tests, tools). */
+  readonly balances?: BalanceGate;
   readonly texts: GenerationTexts;
   readonly ids: IdGenerator;
   readonly clock: Clock;

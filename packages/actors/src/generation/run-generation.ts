@@ -1,4 +1,10 @@
-import type { EventContext, ThreadState, UserTurn } from "@bot/domain";
+import {
+  type BalanceStanding,
+  type EventContext,
+  mayStartRequest,
+  type ThreadState,
+  type UserTurn,
+} from "@bot/domain";
 import {
   buildContext,
   type ConversationTurn,
@@ -69,6 +75,37 @@ function asCancelReason(reason: unknown): CancelReason {
 }
 
 /**
+ * Records that the balance did not allow answering the pending messages, then tells
+ * the user (the notice is rate-limited by the gate).
+ */
+async function refuse(
+  env: GenerationEnvironment,
+  session: ThreadSession,
+  standing: BalanceStanding,
+  target: ReplyTarget,
+  language: string | null,
+  newest: UserTurn | undefined,
+): Promise<GenerationSummary> {
+  const userId = session.state.key?.userId ?? null;
+  await session.execute(
+    { type: "RefuseGeneration", reason: "insufficient_balance", balance: standing.balance },
+    {
+      correlationId: newest ? `update:${newest.updateId}` : `refusal:${env.ids.uuid()}`,
+      causationId: null,
+      userId,
+    },
+  );
+  env.observer?.refused?.("insufficient_balance");
+  env.logger.info({ threadKey: session.stream, balance: standing.balance }, "request refused: balance");
+  await env.balances
+    ?.refused(target, standing, language)
+    .catch((error: unknown) =>
+      env.logger.warn({ err: error, threadKey: session.stream }, "could not tell the user about the balance"),
+    );
+  return { generationId: null, outcome: "refused" };
+}
+
+/**
  * Answers the thread's pending messages. Append first, then act: GenerationStarted is
  * recorded before the model is called; each flushed piece of text is recorded as a
  * ChunkStreamed before it is shown; the end (completed, cancelled, interrupted,
@@ -87,10 +124,23 @@ export async function runGeneration(
     return { generationId: null, outcome: "nothing_to_do" };
   }
   const userId = before.key.userId;
-  const account = await env.users.account(userId);
-  const model = chooseModel(env, before, account.defaultModelId);
+  const [account, standing] = await Promise.all([
+    env.users.account(userId),
+    env.balances?.standing(userId, session.lastChargePosition) ?? null,
+  ]);
   const newest = lastUserTurn(before, before.pending);
   const language = newest?.languageCode ?? null;
+  if (standing && !mayStartRequest(standing)) {
+    return refuse(
+      env,
+      session,
+      standing,
+      replyTarget(before, before.chatType === "private" ? null : (newest?.messageId ?? null)),
+      language,
+      newest,
+    );
+  }
+  const model = chooseModel(env, before, account.defaultModelId);
   const generationId = env.ids.uuid();
   const delivery = before.chatType === "private" ? "draft" : "edit";
   const context: EventContext = {

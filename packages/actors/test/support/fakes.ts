@@ -1,4 +1,5 @@
 import {
+  type BalanceStanding,
   type Clock,
   type DomainEvent,
   type EventClock,
@@ -6,12 +7,13 @@ import {
   fixedClock,
   type IdGenerator,
   type MessageReceived,
+  nanoUsd,
   sequentialIds,
   type ThreadKey,
   threadStream,
 } from "@bot/domain";
 import { randomIds } from "@bot/domain/system";
-import { type EventStore, type RecordedEvent, StreamNotFoundError } from "@bot/eventstore";
+import { type EventStore, type Position, type RecordedEvent, StreamNotFoundError } from "@bot/eventstore";
 import {
   type DoneDelta,
   type LlmDelta,
@@ -27,6 +29,7 @@ import { createLogger, type Logger } from "@bot/observability";
 import type {
   AnswerRenderer,
   AnswerView,
+  BalanceGate,
   DeliveryResume,
   FinalAnswer,
   GenerationEnvironment,
@@ -353,10 +356,28 @@ export interface EnvironmentParts {
   readonly provider: LlmProvider;
   readonly renderer: AnswerRenderer;
   readonly users: UserAccounts;
+  readonly balances?: BalanceGate;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
   readonly cacheWriteSubsidy?: boolean;
+}
+
+/** A balance gate with a set balance per user; records what it was asked and whom it refused. */
+export class FakeBalanceGate implements BalanceGate {
+  readonly balances = new Map<number, number>();
+  readonly privileged = new Set<number>();
+  readonly asked: { userId: number; after: Position | null }[] = [];
+  readonly refusals: { target: ReplyTarget; standing: BalanceStanding; language: string | null }[] = [];
+
+  async standing(userId: number, after: Position | null): Promise<BalanceStanding> {
+    this.asked.push({ userId, after });
+    return { balance: nanoUsd(this.balances.get(userId) ?? 0), privileged: this.privileged.has(userId) };
+  }
+
+  async refused(target: ReplyTarget, standing: BalanceStanding, language: string | null): Promise<void> {
+    this.refusals.push({ target, standing, language });
+  }
 }
 
 /** The generation environment over the fakes and the real model registry. */
@@ -369,6 +390,7 @@ export function environment(parts: EnvironmentParts): GenerationEnvironment {
     },
     renderer: parts.renderer,
     users: parts.users,
+    ...(parts.balances ? { balances: parts.balances } : {}),
     texts,
     ids: parts.ids ?? sequentialIds(),
     clock: parts.clock ?? fixedClock("2026-12-01T10:00:00Z"),
