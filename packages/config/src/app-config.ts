@@ -110,8 +110,23 @@ export interface AppConfig {
   readonly secrets: BotSecrets;
   readonly endpoints: Endpoints;
   readonly bot: BotConfig;
+  readonly money: MoneyConfig;
+  /** `REDIS_URL` (secret): Redis for rate limits and short-lived input states; unset: in memory. */
+  readonly redisUrl?: string;
   /** Where each provided setting came from (never the value); unset settings are absent. */
   readonly sources: SettingSources;
+}
+
+/** Balances and payments. */
+export interface MoneyConfig {
+  /** `STARTER_BALANCE_USD`, default 0.10: what every new user gets, in nano-USD. */
+  readonly starterBalance: number;
+  /** `PRIVILEGED_USERS` (file `privileged_users.txt`): administrators, never blocked by the balance. */
+  readonly privilegedUsers: readonly number[];
+  /** `INVOICE_TTL_MINUTES`, default 60: how long an invoice may be paid. */
+  readonly invoiceTtlMinutes: number;
+  /** `PAYSUPPORT_CONTACT`: how users reach the operator (shown by /paysupport). */
+  readonly supportContact?: string;
 }
 
 /** How the bot receives updates and paces its work. */
@@ -197,6 +212,13 @@ export function buildAppConfig(settings: Settings, sources: SettingSources, cwd:
       maxOutputTokens: settings.MAX_OUTPUT_TOKENS,
       ...defined("defaultModel", settings.DEFAULT_MODEL),
     },
+    money: {
+      starterBalance: settings.STARTER_BALANCE_USD,
+      privilegedUsers: settings.PRIVILEGED_USERS ?? [],
+      invoiceTtlMinutes: settings.INVOICE_TTL_MINUTES,
+      ...defined("supportContact", settings.PAYSUPPORT_CONTACT),
+    },
+    ...defined("redisUrl", settings.REDIS_URL),
     sources,
   };
 }

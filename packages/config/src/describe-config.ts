@@ -35,6 +35,7 @@ function secretLabels(config: AppConfig): ReadonlyMap<string, string> {
     ["E2B_API_KEY", config.secrets.e2bApiKey],
     ["PAYMENT_PAYLOAD_SECRET", config.secrets.paymentPayloadSecret],
     ["TELEGRAM_WEBHOOK_SECRET", config.bot.webhook?.secret],
+    ["REDIS_URL", config.redisUrl],
   ];
   const labels = new Map<string, string>();
   for (const [setting, value] of secrets) {

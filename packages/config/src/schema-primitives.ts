@@ -1,3 +1,4 @@
+import { InvalidUsdAmountError, parseUsd } from "@bot/domain";
 import { z } from "zod";
 
 /*
@@ -113,4 +114,36 @@ export function autoOrBoolean() {
       ctx.addIssue({ code: "custom", message: "expected auto, 1, true, 0 or false" });
       return z.NEVER;
     });
+}
+
+/** Telegram user ids separated by commas, spaces or new lines (a secrets file lists one per line). */
+export function userIdList() {
+  const error = "expected Telegram user ids (positive integers) separated by commas or new lines";
+  return z.string().transform((value, ctx): readonly number[] => {
+    // "#" starts a comment to the end of its line, as in the secrets file.
+    const parts = value
+      .replace(/#[^\n]*/g, " ")
+      .split(/[\s,;]+/)
+      .filter((part) => part.length > 0);
+    if (parts.some((part) => !/^[1-9]\d{0,15}$/.test(part))) {
+      ctx.addIssue({ code: "custom", message: error });
+      return z.NEVER;
+    }
+    return [...new Set(parts.map(Number))];
+  });
+}
+
+/** A non-negative USD amount such as "0.10", as integer nano-USD. */
+export function usdAmount() {
+  const error = 'expected a non-negative USD amount such as "0.10" (at most 9 decimals)';
+  return z.string().transform((value, ctx): number => {
+    try {
+      const amount = parseUsd(value);
+      if (amount >= 0) return amount;
+    } catch (cause) {
+      if (!(cause instanceof InvalidUsdAmountError)) throw cause;
+    }
+    ctx.addIssue({ code: "custom", message: error });
+    return z.NEVER;
+  });
 }

@@ -11,6 +11,8 @@ import {
   sqlIdentifier,
   telegramBotToken,
   urlWithScheme,
+  usdAmount,
+  userIdList,
 } from "./schema-primitives.ts";
 import type { SettingName } from "./settings.ts";
 
@@ -66,6 +68,11 @@ export const settingsSchema = z.object({
   EDIT_INTERVAL_MS: integerIn(100, 60_000).default(1000),
   GROUP_EDIT_INTERVAL_MS: integerIn(100, 60_000).default(3000),
   MAX_OUTPUT_TOKENS: integerIn(256, 1_000_000).default(16_000),
+  REDIS_URL: urlWithScheme(["redis", "rediss"], "a redis:// or rediss:// URL").optional(),
+  PRIVILEGED_USERS: userIdList().optional(),
+  STARTER_BALANCE_USD: usdAmount().default(100_000_000),
+  INVOICE_TTL_MINUTES: integerIn(1, 10_080).default(60),
+  PAYSUPPORT_CONTACT: z.string().max(200).optional(),
   DEFAULT_MODEL: z
     .string()
     .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a model id such as claude-sonnet-5-5" })

@@ -20,6 +20,8 @@ export const SECRET_SETTINGS = [
   "E2B_API_KEY",
   "PAYMENT_PAYLOAD_SECRET",
   "TELEGRAM_WEBHOOK_SECRET",
+  "REDIS_URL",
+  "PRIVILEGED_USERS",
 ] as const;
 
 /** A setting that may hold a credential (see {@link SECRET_SETTINGS}). */
@@ -50,6 +52,9 @@ export const PLAIN_SETTINGS = [
   "EDIT_INTERVAL_MS",
   "GROUP_EDIT_INTERVAL_MS",
   "MAX_OUTPUT_TOKENS",
+  "STARTER_BALANCE_USD",
+  "INVOICE_TTL_MINUTES",
+  "PAYSUPPORT_CONTACT",
   "DEFAULT_MODEL",
 ] as const;
 

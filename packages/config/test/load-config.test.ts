@@ -46,8 +46,33 @@ describe("given an empty environment and no secret files", () => {
         cadence: { draftIntervalMs: 500, editIntervalMs: 1000, groupEditIntervalMs: 3000 },
         maxOutputTokens: 16_000,
       },
+      money: { starterBalance: 100_000_000, privilegedUsers: [], invoiceTtlMinutes: 60 },
       sources: {},
     });
+  });
+
+  it("when the money settings are given, then they are parsed: USD exactly, user ids from a list with comments", () => {
+    const config = load({
+      STARTER_BALANCE_USD: "0.5",
+      PRIVILEGED_USERS: "123, 456\n# the owner\n789 123",
+      INVOICE_TTL_MINUTES: "15",
+      PAYSUPPORT_CONTACT: "@owner",
+      REDIS_URL: "redis://:pw@127.0.0.1:6379/0",
+    });
+    expect(config.money).toEqual({
+      starterBalance: 500_000_000,
+      privilegedUsers: [123, 456, 789],
+      invoiceTtlMinutes: 15,
+      supportContact: "@owner",
+    });
+    expect(config.redisUrl).toBe("redis://:pw@127.0.0.1:6379/0");
+    expect(JSON.stringify(config)).not.toContain(":pw@");
+  });
+
+  it("when a money setting is invalid, then the error names it and what was expected", () => {
+    expect(() => load({ STARTER_BALANCE_USD: "-1" })).toThrow(/STARTER_BALANCE_USD.*non-negative USD amount/s);
+    expect(() => load({ PRIVILEGED_USERS: "123, bob" })).toThrow(/PRIVILEGED_USERS.*Telegram user ids/s);
+    expect(() => load({ REDIS_URL: "http://x" })).toThrow(/REDIS_URL.*redis:\/\//s);
   });
 
   it("when webhook and pacing settings are given, then they are parsed and the webhook secret stays hidden", () => {
