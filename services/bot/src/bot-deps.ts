@@ -4,7 +4,9 @@ import type { Logger } from "@bot/observability";
 import { type Texts, textsFor } from "@bot/telegram";
 import type { UserFromGetMe } from "@grammyjs/types";
 import type { Context } from "grammy";
+import type { Broadcaster } from "./admin/broadcaster.ts";
 import type { BotMetrics } from "./bot-metrics.ts";
+import type { MoneyDeps } from "./money/money-deps.ts";
 
 /** What the bot's features need; built once in the bot process. */
 export interface BotDeps {
@@ -18,6 +20,8 @@ export interface BotDeps {
   readonly logger: Logger;
   readonly metrics: BotMetrics;
   readonly botInfo: UserFromGetMe;
+  readonly money: MoneyDeps;
+  readonly broadcaster: Broadcaster;
 }
 
 /** The texts in the language of the update's user. */

@@ -1,5 +1,6 @@
 import type { GenerationObserver } from "@bot/actors";
 import type { Metrics } from "@bot/observability";
+import type { PaymentMetrics } from "./money/payment-service.ts";
 
 /** What the bot reports to Prometheus. */
 export interface BotMetrics {
@@ -7,6 +8,7 @@ export interface BotMetrics {
   duplicateUpdate(): void;
   liveActors(count: number): void;
   generation: GenerationObserver;
+  payments: PaymentMetrics;
 }
 
 /** Bot metrics on a registry: updates by kind, duplicates, live actors, generation timings and outcomes, spend. */
@@ -41,6 +43,26 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
     help: "What users were charged for model calls, nano-USD",
     labelNames: ["model", "estimated"],
   });
+  const refusals = metrics.counter({
+    name: "requests_refused_total",
+    help: "Model requests refused before they started, by reason",
+    labelNames: ["reason"],
+  });
+  const checkouts = metrics.counter({
+    name: "checkouts_total",
+    help: "Pre-checkout queries answered, by outcome (approved or the reason declined)",
+    labelNames: ["outcome"],
+  });
+  const stars = metrics.counter({ name: "stars_received_total", help: "Telegram Stars credited" });
+  const credited = metrics.counter({
+    name: "credited_nano_usd_total",
+    help: "USD credited for Stars, nano-USD",
+  });
+  const refunds = metrics.counter({
+    name: "refunds_total",
+    help: "Refund requests by outcome (refunded, failed, pending, refused)",
+    labelNames: ["outcome"],
+  });
   const sentAt = new Map<string, number>();
   return {
     update: (kind) => updates.inc({ kind }),
@@ -62,6 +84,17 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
       charged(modelId, userAmount, estimated) {
         if (userAmount > 0) spend.inc({ model: modelId, estimated: String(estimated) }, userAmount);
       },
+      refused(reason) {
+        refusals.inc({ reason });
+      },
+    },
+    payments: {
+      checkout: (outcome) => checkouts.inc({ outcome }),
+      credited(starCount, amount) {
+        stars.inc(starCount);
+        credited.inc(amount);
+      },
+      refund: (outcome) => refunds.inc({ outcome }),
     },
   };
 }

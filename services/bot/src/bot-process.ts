@@ -1,21 +1,34 @@
 import { createServer, type Server } from "node:http";
-import { type GenerationEnvironment, ThreadActorHost, threadEffects, UserAccountStore } from "@bot/actors";
+import {
+  type GenerationEnvironment,
+  SettingsStore,
+  ThreadActorHost,
+  threadEffects,
+  UserAccountStore,
+} from "@bot/actors";
 import type { AppConfig } from "@bot/config";
-import type { DomainEvent } from "@bot/domain";
+import { type DomainEvent, nanoUsd } from "@bot/domain";
 import { randomIds, systemClock } from "@bot/domain/system";
+import { createKeyValueStore } from "@bot/kv";
 import { createAnthropicProvider, type LlmProvider, modelRegistry } from "@bot/llm";
 import { createMetrics, type Logger, type OpsServer, startOpsServer } from "@bot/observability";
 import { type Infrastructure, openInfrastructure } from "@bot/platform";
-import { createRunnerMetrics, ProjectionRunner } from "@bot/projection-runner";
+import { createRunnerMetrics, ProjectionRunner, waitForCheckpoint } from "@bot/projection-runner";
 import { projectionAdminRoutes, selectProjections } from "@bot/projector";
-import { TelegramAnswerRenderer } from "@bot/telegram";
+import { InvoicePayloadCodec, TelegramAnswerRenderer } from "@bot/telegram";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { Bot, webhookCallback } from "grammy";
+import { Broadcaster } from "./admin/broadcaster.ts";
 import { createBotMetrics } from "./bot-metrics.ts";
 import { publishCommands } from "./command-registry.ts";
 import { createBot } from "./create-bot.ts";
 import { generationTexts } from "./generation-texts.ts";
+import { ReadModelBalanceGate } from "./money/balance-gate.ts";
+import { BalanceReader, type WaitForProjection } from "./money/balance-reader.ts";
+import { PaymentService } from "./money/payment-service.ts";
+import { settlePendingRefunds } from "./money/refund-recovery.ts";
+import { RefundSaga } from "./money/refund-saga.ts";
 import { recoverInterruptedThreads } from "./recovery.ts";
 import { globalSystemPrompt } from "./system-prompt.ts";
 
@@ -24,8 +37,12 @@ export const ALLOWED_UPDATES = [
   "message",
   "edited_message",
   "callback_query",
+  "pre_checkout_query",
   "stopped_message_generation",
 ] as const;
+
+/** How often refunds whose outcome is unknown are asked about again. */
+const REFUND_RECHECK_MS = 5 * 60_000;
 
 /** A running bot process. */
 export interface BotProcess {
@@ -102,22 +119,59 @@ export async function startBot(
         ...(config.endpoints.anthropicBaseUrl ? { baseURL: config.endpoints.anthropicBaseUrl } : {}),
       });
     const users = new UserAccountStore(infrastructure.store, source);
+    const settings = new SettingsStore(infrastructure.store, source);
     const models = {
       listModels: () => modelRegistry.listModels(),
       findModel: (id: string) => modelRegistry.findModel(id),
       defaultModel: () => defaultModel,
     };
+    const kv = createKeyValueStore({
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      prefix: `bot:${bot.botInfo.id}:`,
+      logger,
+    });
+    cleanups.push(() => kv.close());
+    const waitFor: WaitForProjection = projections
+      ? (name, position, timeoutMs) => projections.waitFor(name, position, { timeoutMs })
+      : (name, position, timeoutMs) =>
+          waitForCheckpoint(infrastructure.readModels, name, position, { timeoutMs });
+    const balances = new BalanceReader({
+      readModels: infrastructure.readModels,
+      store: infrastructure.store,
+      waitFor,
+      privileged: new Set(config.money.privilegedUsers),
+      logger,
+    });
+    if (!config.secrets.paymentPayloadSecret) {
+      logger.warn(
+        "PAYMENT_PAYLOAD_SECRET is not set: invoice payloads are signed with a key derived from the bot token",
+      );
+    }
+    const refunds = new RefundSaga({ api: bot.api, users, logger });
+    const payments = new PaymentService({
+      users,
+      settings,
+      balances,
+      codec: new InvoicePayloadCodec(config.secrets.paymentPayloadSecret ?? token),
+      refunds,
+      clock: systemClock,
+      ids: randomIds,
+      logger,
+      invoiceTtlMs: config.money.invoiceTtlMinutes * 60_000,
+      metrics: botMetrics.payments,
+    });
     const env: GenerationEnvironment = {
       provider,
       models,
       renderer: new TelegramAnswerRenderer(bot.api, logger, config.bot.cadence),
       users,
+      balances: new ReadModelBalanceGate(balances, kv, bot.api),
       texts: generationTexts,
       ids: randomIds,
       clock: systemClock,
       logger,
       globalPrompt: globalSystemPrompt,
-      cacheWriteSubsidy: () => false,
+      cacheWriteSubsidy: () => settings.cached().cacheWriteSubsidy,
       maxOutputTokens: config.bot.maxOutputTokens,
       observer: botMetrics.generation,
     };
@@ -130,8 +184,29 @@ export async function startBot(
       onLiveActorsChanged: (count) => botMetrics.liveActors(count),
     });
     cleanups.unshift(() => host.shutdown());
-    createBot(bot, { host, users, models, logger, metrics: botMetrics, botInfo: bot.botInfo });
-    await publishCommands(bot.api);
+    const broadcaster = new Broadcaster({ api: bot.api, store: infrastructure.store, source, logger });
+    cleanups.unshift(() => broadcaster.stop());
+    await settings.current();
+    createBot(bot, {
+      host,
+      users,
+      models,
+      logger,
+      metrics: botMetrics,
+      botInfo: bot.botInfo,
+      broadcaster,
+      money: {
+        users,
+        settings,
+        balances,
+        payments,
+        kv,
+        readModels: infrastructure.readModels,
+        starterBalance: nanoUsd(config.money.starterBalance),
+        supportContact: config.money.supportContact ?? null,
+      },
+    });
+    await publishCommands(bot.api, config.money.privilegedUsers);
 
     let polling: RunnerHandle | null = null;
     let webhookServer: Server | null = null;
@@ -169,6 +244,25 @@ export async function startBot(
         ? { waitFor: (position) => projections.waitFor("threads", position, { timeoutMs: 60_000 }) }
         : {}),
     });
+
+    const refundRecovery = {
+      store: infrastructure.store,
+      readModels: infrastructure.readModels,
+      waitFor,
+      saga: refunds,
+      api: bot.api,
+      logger,
+    };
+    await settlePendingRefunds(refundRecovery).catch((error: unknown) =>
+      logger.error({ err: error }, "pending refunds could not be settled at start"),
+    );
+    const refundTimer = setInterval(() => {
+      settlePendingRefunds({ ...refundRecovery, olderThanMs: 60_000 }).catch((error: unknown) =>
+        logger.error({ err: error }, "pending refunds could not be settled"),
+      );
+    }, REFUND_RECHECK_MS);
+    refundTimer.unref();
+    cleanups.unshift(async () => clearInterval(refundTimer));
 
     if (config.bot.webhook) {
       const webhook = config.bot.webhook;

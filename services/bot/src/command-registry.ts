@@ -6,6 +6,8 @@ export interface BotCommandSpec {
   readonly description: { readonly en: string; readonly ru: string };
   /** Shown in the "/" menu and /help (false: handled but not advertised). */
   readonly listed: boolean;
+  /** Operators only: listed in their own "/" menu and /help, refused to everyone else. */
+  readonly admin?: boolean;
 }
 
 /**
@@ -29,8 +31,49 @@ export const COMMANDS: readonly BotCommandSpec[] = [
     description: { en: "Set how I should talk to you", ru: "Задать, как мне с вами общаться" },
     listed: true,
   },
+  {
+    command: "pay",
+    description: { en: "Top up your balance with Stars", ru: "Пополнить баланс звёздами" },
+    listed: true,
+  },
+  {
+    command: "balance",
+    description: { en: "Your balance and spending", ru: "Баланс и расходы" },
+    listed: true,
+  },
+  { command: "refund", description: { en: "Refund a payment", ru: "Вернуть платёж" }, listed: true },
+  {
+    command: "paysupport",
+    description: { en: "Payments and refunds: how it works", ru: "Платежи и возвраты: как это работает" },
+    listed: true,
+  },
   { command: "help", description: { en: "What I can do", ru: "Что я умею" }, listed: true },
   { command: "start", description: { en: "Start", ru: "Начать" }, listed: false },
+  { command: "cancel", description: { en: "Cancel", ru: "Отмена" }, listed: false },
+  {
+    command: "topup",
+    description: { en: "Adjust a user's balance", ru: "Изменить баланс пользователя" },
+    listed: true,
+    admin: true,
+  },
+  {
+    command: "set_margin",
+    description: { en: "Show or set the owner margin", ru: "Показать или задать маржу" },
+    listed: true,
+    admin: true,
+  },
+  {
+    command: "set_cache_subsidy",
+    description: { en: "Who pays cache writes", ru: "Кто платит за запись в кэш" },
+    listed: true,
+    admin: true,
+  },
+  {
+    command: "announce",
+    description: { en: "Broadcast a message", ru: "Разослать сообщение" },
+    listed: true,
+    admin: true,
+  },
 ];
 
 /** Names of every command the bot handles. */
@@ -40,20 +83,32 @@ function language(code: string | null | undefined): "en" | "ru" {
   return (code ?? "").toLowerCase().startsWith("ru") ? "ru" : "en";
 }
 
-/** The /help list for a Telegram language. */
-export function commandLines(languageCode: string | null | undefined): string[] {
-  const lang = language(languageCode);
-  return COMMANDS.filter((spec) => spec.listed).map((spec) => `/${spec.command} — ${spec.description[lang]}`);
+function menu(forAdmin: boolean): BotCommandSpec[] {
+  return COMMANDS.filter((spec) => spec.listed && (forAdmin || !spec.admin));
 }
 
-/** Publishes the "/" menu: English by default, Russian for Russian-speaking users. */
-export async function publishCommands(api: Api): Promise<void> {
-  const listed = COMMANDS.filter((spec) => spec.listed);
-  await api.setMyCommands(
-    listed.map((spec) => ({ command: spec.command, description: spec.description.en })),
-  );
-  await api.setMyCommands(
-    listed.map((spec) => ({ command: spec.command, description: spec.description.ru })),
-    { language_code: "ru" },
-  );
+/** The /help list for a Telegram language (operators also see their commands). */
+export function commandLines(languageCode: string | null | undefined, forAdmin = false): string[] {
+  const lang = language(languageCode);
+  return menu(forAdmin).map((spec) => `/${spec.command} — ${spec.description[lang]}`);
+}
+
+/**
+ * Publishes the "/" menu: English by default, Russian for Russian-speaking users; each
+ * operator's private chat also lists the admin commands.
+ */
+export async function publishCommands(api: Api, admins: readonly number[] = []): Promise<void> {
+  for (const [forAdmin, scopes] of [
+    [false, [undefined]],
+    [true, admins.map((chatId) => ({ type: "chat" as const, chat_id: chatId }))],
+  ] as const) {
+    for (const scope of scopes) {
+      for (const lang of ["en", "ru"] as const) {
+        await api.setMyCommands(
+          menu(forAdmin).map((spec) => ({ command: spec.command, description: spec.description[lang] })),
+          { ...(scope ? { scope } : {}), ...(lang === "ru" ? { language_code: "ru" } : {}) },
+        );
+      }
+    }
+  }
 }

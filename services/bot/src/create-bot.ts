@@ -2,14 +2,21 @@ import { withCorrelation } from "@bot/observability";
 import { sequentialize } from "@grammyjs/runner";
 import type { Bot, Context } from "grammy";
 import { type BotDeps, inTopic, textsOf } from "./bot-deps.ts";
+import { adminMoneyFeature } from "./features/admin-money.ts";
+import { announceFeature } from "./features/announce.ts";
+import { balanceFeature } from "./features/balance.ts";
 import { chatFeature } from "./features/chat.ts";
 import { editsFeature } from "./features/edits.ts";
 import { modelFeature } from "./features/model.ts";
 import { newContextFeature } from "./features/new-context.ts";
+import { payFeature } from "./features/pay.ts";
+import { paymentsFeature } from "./features/payments.ts";
 import { personalityFeature } from "./features/personality.ts";
+import { refundFeature } from "./features/refund.ts";
 import { startAndHelpFeature } from "./features/start-and-help.ts";
 import { stopFeature } from "./features/stop.ts";
 import { unsupportedFeature } from "./features/unsupported.ts";
+import { registrationMiddleware } from "./money/registration.ts";
 import { RecentUpdates } from "./recent-updates.ts";
 import { threadKeyOfMessage, threadKeyText } from "./thread-routing.ts";
 
@@ -18,9 +25,12 @@ export function updateKind(ctx: Context): string {
   const update = ctx.update;
   if (update.message?.text?.startsWith("/")) return "command";
   if (update.message?.text !== undefined) return "text";
+  if (update.message?.successful_payment) return "payment";
+  if (update.message?.refunded_payment) return "refunded_payment";
   if (update.message) return "other_message";
   if (update.edited_message) return "edit";
   if (update.callback_query) return "callback";
+  if (update.pre_checkout_query) return "pre_checkout";
   if (update.stopped_message_generation) return "stop_button";
   return "other";
 }
@@ -41,7 +51,9 @@ export function updateLane(ctx: Context): string | undefined {
 
 /**
  * Registers the bot's middleware and features in order: lanes, de-duplication,
- * logging and metrics, then the features (one Composer each). Errors in a feature
+ * logging and metrics, account registration (the starter balance), then the features
+ * (one Composer each): payments and the flows that take a user's next message (a
+ * custom Stars amount, an announcement) come before the chat. Errors in a feature
  * are logged with the update's correlation ids and the user gets a short apology;
  * they never stop the bot.
  */
@@ -73,8 +85,21 @@ export function createBot(bot: Bot, deps: BotDeps): Bot {
       }
     }
   });
+  bot.use(
+    registrationMiddleware({
+      users: deps.money.users,
+      starterBalance: deps.money.starterBalance,
+      onRegistered: (userId, position) => deps.money.balances.noteWrite(userId, position),
+    }),
+  );
   bot.use(stopFeature(deps));
-  bot.use(startAndHelpFeature());
+  bot.use(startAndHelpFeature((userId) => deps.money.balances.isPrivileged(userId)));
+  bot.use(paymentsFeature(deps));
+  bot.use(payFeature(deps));
+  bot.use(announceFeature(deps));
+  bot.use(refundFeature(deps));
+  bot.use(balanceFeature(deps));
+  bot.use(adminMoneyFeature(deps));
   bot.use(newContextFeature(deps));
   bot.use(modelFeature(deps));
   bot.use(personalityFeature(deps));

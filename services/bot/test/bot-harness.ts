@@ -35,8 +35,13 @@ export interface BotUnderTest {
   close(): Promise<void>;
 }
 
+/**
+ * The test runner's environment without the store settings (each bot gets its own
+ * embedded data directory) and without REDIS_URL (rate limits and input states stay in
+ * the process, so parallel test files never share keys).
+ */
 function storeFreeEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _d, EVENTSTORE_URL: _e, DATA_DIR: _dd, ...rest } = process.env;
+  const { DATABASE_URL: _d, EVENTSTORE_URL: _e, DATA_DIR: _dd, REDIS_URL: _r, ...rest } = process.env;
   return rest;
 }
 
@@ -71,6 +76,8 @@ export async function startBotUnderTest(
           ANTHROPIC_BASE_URL: anthropic.baseURL,
           OPS_PORT: "0",
           LOG_LEVEL: "info",
+          // Conversation tests should never meet the balance; money tests set their own.
+          STARTER_BALANCE_USD: "100",
           ...options.env,
           ...extraEnv,
         },
