@@ -76,8 +76,7 @@ export class BalanceReader {
    */
   async balance(userId: number, after: Position | null = null): Promise<NanoUsd> {
     const written = this.#writes.get(userId) ?? null;
-    const target =
-      after && written ? (comparePositions(after, written) >= 0 ? after : written) : (after ?? written);
+    const target = after && written ? maxPosition(after, written) : (after ?? written);
     if (target) await this.caughtUp(target);
     const account = await findAccount(this.#deps.readModels, userId);
     return nanoUsd(Number(account?.balanceNano ?? 0n));
