@@ -70,7 +70,9 @@ describe("given an empty environment and no secret files", () => {
   });
 
   it("when a money setting is invalid, then the error names it and what was expected", () => {
-    expect(() => load({ STARTER_BALANCE_USD: "-1" })).toThrow(/STARTER_BALANCE_USD.*non-negative USD amount/s);
+    expect(() => load({ STARTER_BALANCE_USD: "-1" })).toThrow(
+      /STARTER_BALANCE_USD.*non-negative USD amount/s,
+    );
     expect(() => load({ PRIVILEGED_USERS: "123, bob" })).toThrow(/PRIVILEGED_USERS.*Telegram user ids/s);
     expect(() => load({ REDIS_URL: "http://x" })).toThrow(/REDIS_URL.*redis:\/\//s);
   });

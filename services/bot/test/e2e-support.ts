@@ -191,7 +191,7 @@ function storeFreeEnv(dataDir: string): NodeJS.ProcessEnv {
  */
 export async function replayThread(dataDir: string, key: ThreadKey): Promise<ReplayedEvent[]> {
   if (existsSync(replayScript)) return replayWithScript(dataDir, key);
-  return readStreamDirectly(dataDir, key);
+  return readStreamEvents(dataDir, threadStream(key));
 }
 
 async function replayWithScript(dataDir: string, key: ThreadKey): Promise<ReplayedEvent[]> {
@@ -211,7 +211,11 @@ async function replayWithScript(dataDir: string, key: ThreadKey): Promise<Replay
   return parsed.events;
 }
 
-async function readStreamDirectly(dataDir: string, key: ThreadKey): Promise<ReplayedEvent[]> {
+/**
+ * The events of any stream (a user's account, the settings), read by opening a
+ * stopped bot's store directly. The bot must not be running (PGlite is single-process).
+ */
+export async function readStreamEvents(dataDir: string, stream: string): Promise<ReplayedEvent[]> {
   const config = loadConfig({ env: storeFreeEnv(dataDir), cwd: root });
   const logger = createLogger({ level: "silent", pretty: false, name: "e2e-replay" });
   const infrastructure = await openInfrastructure(config, {
@@ -221,7 +225,7 @@ async function readStreamDirectly(dataDir: string, key: ThreadKey): Promise<Repl
   });
   try {
     const events: ReplayedEvent[] = [];
-    for await (const event of infrastructure.store.readStream(threadStream(key))) {
+    for await (const event of infrastructure.store.readStream(stream)) {
       events.push({ type: event.type, data: event.data as unknown as Record<string, unknown> });
     }
     return events;

@@ -1,7 +1,7 @@
 import type { ProjectionSelection } from "@bot/config";
 import type { DomainEvent } from "@bot/domain";
-import { type Projection, UnknownProjectionError } from "@bot/projection-runner";
 import { balancesProjection } from "@bot/projection-balances";
+import { type Projection, UnknownProjectionError } from "@bot/projection-runner";
 import { threadsProjection } from "@bot/projection-threads";
 
 /** Every read model of the product, in the order they are started. */

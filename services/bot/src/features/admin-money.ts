@@ -24,8 +24,16 @@ type ResolvedUser =
   | { kind: "ambiguous"; ids: number[] };
 
 async function resolveUser(deps: BotDeps, target: string): Promise<ResolvedUser> {
-  if (/^\d{1,16}$/.test(target)) return { kind: "found", userId: Number(target), label: target };
+  if (/^\d{1,16}$/.test(target)) {
+    // Only accounts the bot knows (the log, not the read model, which may lag a new
+    // user by a moment): a mistyped id must not credit a stranger.
+    const userId = Number(target);
+    const account = await deps.money.users.account(userId);
+    if (!account.registered) return { kind: "unknown" };
+    return { kind: "found", userId, label: target };
+  }
   if (!/^@?[A-Za-z0-9_]{3,32}$/.test(target)) return { kind: "unknown" };
+  await deps.money.balances.catchUpToHead();
   const matches = await findAccountsByUsername(deps.money.readModels, target);
   const [first] = matches;
   if (!first) return { kind: "unknown" };
@@ -91,7 +99,6 @@ export function adminMoneyFeature(deps: BotDeps): Composer<Context> {
         await ctx.reply(texts.topupAmbiguousUser(target, user.ids.join(", ")), inTopic(ctx));
         return;
       }
-      const before = await money.balances.balanceAtHead(user.userId);
       const reason = reasonWords.join(" ").slice(0, 500) || null;
       const result = await money.users.execute(
         user.userId,
@@ -100,6 +107,8 @@ export function adminMoneyFeature(deps: BotDeps): Composer<Context> {
       );
       money.balances.noteWrite(user.userId, result.position);
       const after = await money.balances.balance(user.userId, result.position);
+      // The balance just before this adjustment (not a read taken earlier, which a concurrent charge could stale).
+      const before = after - amount;
       deps.logger.info({ adminId, targetId: user.userId, amount, reason }, "balance adjusted by an operator");
       await ctx.reply(
         texts.topupDone(user.label, formatSignedMoney(amount), formatMoney(before), formatMoney(after)),

@@ -40,6 +40,8 @@ export function announceFeature(deps: BotDeps): Composer<Context> {
       return;
     }
     const texts = announceTextsFor(ctx.from?.language_code);
+    // Users who just arrived count too.
+    await money.balances.catchUpToHead();
     const targets = ctx.match
       .trim()
       .split(/[\s,]+/)
@@ -122,6 +124,7 @@ export function announceFeature(deps: BotDeps): Composer<Context> {
       await ctx.editMessageText(texts.cancelled).catch(() => undefined);
       return;
     }
+    if (state.audience === "all") await money.balances.catchUpToHead();
     const accounts = state.audience === "all" ? await listAccounts(money.readModels) : [];
     const recipients = state.audience === "all" ? accounts.map((account) => account.userId) : state.listed;
     const progressMessage = ctx.callbackQuery.message?.message_id;

@@ -76,7 +76,7 @@ export function paymentsFeature(deps: BotDeps): Composer<Context> {
       eventContext(ctx),
     );
     const event = result.events[0];
-    if (!event || event.type !== "PaymentRefunded") {
+    if (event?.type !== "PaymentRefunded") {
       if (!result.state.payments[refunded.telegram_payment_charge_id]) {
         deps.logger.error(
           { chargeId: refunded.telegram_payment_charge_id },

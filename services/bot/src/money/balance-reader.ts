@@ -82,6 +82,12 @@ export class BalanceReader {
     return nanoUsd(Number(account?.balanceNano ?? 0n));
   }
 
+  /** Waits until the read model has everything in the log now (lists of accounts for operators). */
+  async catchUpToHead(): Promise<boolean> {
+    const head = await this.#deps.store.headPosition();
+    return head ? this.caughtUp(head) : true;
+  }
+
   /** The balance including every event in the log now (refunds, admin adjustments). */
   async balanceAtHead(userId: number): Promise<NanoUsd> {
     return this.balance(userId, await this.#deps.store.headPosition());

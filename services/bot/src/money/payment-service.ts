@@ -115,7 +115,7 @@ export class PaymentService {
    * within the deadline; a store that cannot take the write declines the payment.
    */
   async preCheckout(query: PreCheckoutQuery, context: EventContext): Promise<CheckoutRejection | null> {
-    const rejection = await this.#check(query).catch((error: unknown) => {
+    const rejection = await this.#check(query, context).catch((error: unknown) => {
       this.#deps.logger.error({ err: error, queryId: query.id }, "pre-checkout check failed");
       return "unavailable" as const;
     });
@@ -125,7 +125,7 @@ export class PaymentService {
     return rejection;
   }
 
-  async #check(query: PreCheckoutQuery): Promise<CheckoutRejection | null> {
+  async #check(query: PreCheckoutQuery, context: EventContext): Promise<CheckoutRejection | null> {
     if (query.currency !== STARS) return "wrong_currency";
     const decoded = this.#deps.codec.decode(query.invoice_payload);
     if (!decoded.ok) return "not_ours";
@@ -149,7 +149,7 @@ export class PaymentService {
               invoiceIssuedAt: payload.issuedAt.toISOString(),
               marginBasisPoints: payload.marginBasisPoints,
             },
-            { correlationId: `pre-checkout:${query.id}`, userId: query.from.id },
+            context,
           );
         })(),
         deadline,

@@ -50,6 +50,12 @@ export async function settlePendingRefunds(deps: RefundRecoveryDeps): Promise<nu
     );
     if (outcome.kind === "pending") continue;
     settled += 1;
+    if (outcome.kind === "refunded" && outcome.position) {
+      // The message shows the balance after the refund, so the read model must have it.
+      await deps
+        .waitFor("balances", outcome.position, 10_000)
+        .catch((error: unknown) => deps.logger.warn({ err: error }, "balances projection behind"));
+    }
     const [account, payment] = await Promise.all([
       findAccount(deps.readModels, refund.userId),
       findPayment(deps.readModels, refund.chargeId),
