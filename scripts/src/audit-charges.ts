@@ -20,7 +20,7 @@
  * configuration; 3 could not audit (data directory in use, no store, no or
  * lagging read model, a corrupt event, a store failure).
  */
-import { type AppConfig, formatConfigError, loadConfig } from "@bot/config";
+import type { AppConfig } from "@bot/config";
 import { CorruptEventError, describePosition } from "@bot/eventstore";
 import { AUDIT_USAGE, type AuditRequest, parseAuditArgs } from "./audit/audit-args.ts";
 import type { AuditReport } from "./audit/audit-report.ts";
@@ -29,18 +29,12 @@ import { type AuditRead, readAudit } from "./audit/read-audit.ts";
 import { renderCsv } from "./audit/render-csv.ts";
 import { renderJson } from "./audit/render-json.ts";
 import { describeMismatch, reconciliationHeadline, renderText } from "./audit/render-text.ts";
+import { type CliOutcome, cliFailure, cliMain } from "./cli-main.ts";
 
-/** What the command prints and how it exits. */
-interface Outcome {
-  readonly code: 0 | 1 | 2 | 3;
-  readonly stdout?: string;
-  readonly stderr?: string;
-}
-
-const failure = (code: 2 | 3, message: string): Outcome => ({ code, stderr: `audit-charges: ${message}\n` });
+const failure = (code: 2 | 3, message: string): CliOutcome => cliFailure("audit-charges", code, message);
 
 /** The report in the requested format; mismatches also reach stderr, so they show whatever stdout feeds. */
-function render(report: AuditReport, request: AuditRequest): Outcome {
+function render(report: AuditReport, request: AuditRequest): CliOutcome {
   const mismatches = report.reconciliation.mismatches;
   const code = mismatches.length === 0 ? 0 : 1;
   const details = [
@@ -72,7 +66,7 @@ function render(report: AuditReport, request: AuditRequest): Outcome {
   }
 }
 
-function explain(read: Exclude<AuditRead, { kind: "report" }>): Outcome {
+function explain(read: Exclude<AuditRead, { kind: "report" }>): CliOutcome {
   switch (read.kind) {
     case "no_read_model":
       return failure(
@@ -101,7 +95,7 @@ function explain(read: Exclude<AuditRead, { kind: "report" }>): Outcome {
   }
 }
 
-async function audit(config: AppConfig, request: AuditRequest): Promise<Outcome> {
+async function audit(config: AppConfig, request: AuditRequest): Promise<CliOutcome> {
   const opened = await openAuditStores(config);
   if (opened.kind === "busy") return failure(3, opened.detail);
   if (opened.kind === "absent") return failure(3, `nothing to audit: ${opened.detail}`);
@@ -122,29 +116,10 @@ async function audit(config: AppConfig, request: AuditRequest): Promise<Outcome>
   return read.kind === "report" ? render(read.report, request) : explain(read);
 }
 
-async function run(argv: readonly string[]): Promise<Outcome> {
-  const args = parseAuditArgs(argv);
-  if (args.kind === "help") return { code: 0, stdout: `${AUDIT_USAGE}\n` };
-  if (args.kind === "usage") return { code: 2, stderr: `audit-charges: ${args.problem}\n${AUDIT_USAGE}\n` };
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    return failure(2, formatConfigError(error));
-  }
-  try {
-    return await audit(config, args.request);
-  } catch (error) {
-    return failure(3, error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Resolves once the text is handed to the OS, so exiting cannot cut a piped output short. */
-function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
-  return new Promise((resolve) => (text ? stream.write(text, () => resolve()) : resolve()));
-}
-
-const outcome = await run(process.argv.slice(2));
-await write(process.stdout, outcome.stdout);
-await write(process.stderr, outcome.stderr);
-process.exit(outcome.code);
+await cliMain({
+  name: "audit-charges",
+  usage: AUDIT_USAGE,
+  args: parseAuditArgs(process.argv.slice(2)),
+  failedCode: 3,
+  run: audit,
+});

@@ -13,8 +13,9 @@
  * Exit codes: 0 replayed; 1 no events, a corrupt event, the data directory in
  * use, or the store failed; 2 bad usage or configuration.
  */
-import { type AppConfig, formatConfigError, loadConfig } from "@bot/config";
+import type { AppConfig } from "@bot/config";
 import { CorruptEventError } from "@bot/eventstore";
+import { type CliOutcome, cliFailure, cliMain } from "./cli-main.ts";
 import { openEventSource } from "./replay/open-event-source.ts";
 import { parseReplayArgs, REPLAY_USAGE, type ReplayRequest } from "./replay/replay-args.ts";
 import { replayToJson } from "./replay/replay-json.ts";
@@ -22,14 +23,7 @@ import { formatState } from "./replay/state-summary.ts";
 import { loadThreadReplay, type ThreadReplay } from "./replay/thread-replay.ts";
 import { formatTimeline } from "./replay/timeline.ts";
 
-/** What the command prints and how it exits. */
-interface Outcome {
-  readonly code: 0 | 1 | 2;
-  readonly stdout?: string;
-  readonly stderr?: string;
-}
-
-const failure = (code: 1 | 2, message: string): Outcome => ({ code, stderr: `replay-thread: ${message}\n` });
+const failure = (code: 1 | 2, message: string): CliOutcome => cliFailure("replay-thread", code, message);
 
 function render(replay: ThreadReplay, request: ReplayRequest): string {
   if (request.json) return `${replayToJson(replay)}\n`;
@@ -46,7 +40,7 @@ function render(replay: ThreadReplay, request: ReplayRequest): string {
   ].join("\n");
 }
 
-async function replay(config: AppConfig, request: ReplayRequest): Promise<Outcome> {
+async function replay(config: AppConfig, request: ReplayRequest): Promise<CliOutcome> {
   const opened = await openEventSource(config);
   if (opened.kind === "busy") return failure(1, opened.detail);
   if (opened.kind === "absent") return failure(1, `no events in ${request.stream} (${opened.detail})`);
@@ -68,29 +62,10 @@ async function replay(config: AppConfig, request: ReplayRequest): Promise<Outcom
   return { code: 0, stdout: render(result, request) };
 }
 
-async function run(argv: readonly string[]): Promise<Outcome> {
-  const args = parseReplayArgs(argv);
-  if (args.kind === "help") return { code: 0, stdout: `${REPLAY_USAGE}\n` };
-  if (args.kind === "usage") return { code: 2, stderr: `replay-thread: ${args.problem}\n${REPLAY_USAGE}\n` };
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    return failure(2, formatConfigError(error));
-  }
-  try {
-    return await replay(config, args.request);
-  } catch (error) {
-    return failure(1, error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Resolves once the text is handed to the OS, so exiting cannot cut a piped output short. */
-function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
-  return new Promise((resolve) => (text ? stream.write(text, () => resolve()) : resolve()));
-}
-
-const outcome = await run(process.argv.slice(2));
-await write(process.stdout, outcome.stdout);
-await write(process.stderr, outcome.stderr);
-process.exit(outcome.code);
+await cliMain({
+  name: "replay-thread",
+  usage: REPLAY_USAGE,
+  args: parseReplayArgs(process.argv.slice(2)),
+  failedCode: 1,
+  run: replay,
+});

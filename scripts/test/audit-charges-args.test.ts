@@ -4,7 +4,7 @@ import { DEFAULT_WAIT_SECONDS, parseAuditArgs, parseInstant } from "../src/audit
 describe("given the audit-charges command line", () => {
   it("when no argument is given, then everything is listed as text with the default wait", () => {
     expect(parseAuditArgs([])).toEqual({
-      kind: "audit",
+      kind: "run",
       request: {
         filter: { userId: null, thread: null, since: null, until: null },
         format: "text",
@@ -26,7 +26,7 @@ describe("given the audit-charges command line", () => {
       "0.5",
     ]);
     expect(args).toEqual({
-      kind: "audit",
+      kind: "run",
       request: {
         filter: {
           userId: 42,
@@ -43,7 +43,7 @@ describe("given the audit-charges command line", () => {
   it("when the thread is a stream name, then it is used as such; --csv selects CSV", () => {
     const args = parseAuditArgs(["--thread", "thread-7-3-9", "--csv"]);
     expect(args).toMatchObject({
-      kind: "audit",
+      kind: "run",
       request: { filter: { thread: "thread-7-3-9" }, format: "csv" },
     });
   });

@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DomainEvent, domainEvents, tokenQuantities } from "@bot/domain";
-import { environmentWithoutStore } from "@bot/projector/testing";
 import { createPostgresClient, LOCK_FILE } from "@bot/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../src/audit/render-csv.ts";
@@ -19,39 +17,13 @@ import {
   projectBalances,
 } from "./support/audit-log.ts";
 import { parseCsv } from "./support/parse-csv.ts";
+import { runScript } from "./support/run-cli.ts";
 import { withStore } from "./support/with-store.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const auditCli = join(root, "scripts", "src", "audit-charges.ts");
-const rebuildCli = join(root, "scripts", "src", "rebuild-projection.ts");
+const _root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const databaseUrl = process.env.DATABASE_URL || undefined;
 
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a CLI as the operator would (`node --import tsx`), with only the given store settings. */
-function runCli(cli: string, args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const { EVENTSTORE_SCHEMA: _schema, ...inherited } = environmentWithoutStore();
-  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-    cwd: root,
-    env: { ...inherited, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
-
-const audit = (args: readonly string[], env: Record<string, string>) => runCli(auditCli, args, env);
+const audit = (args: readonly string[], env: Record<string, string>) => runScript("audit-charges", args, env);
 
 /** Runs SQL against the read-model database `env` configures (the CLIs need the data directory free after). */
 function readModelSql(env: Record<string, string>, statement: string): Promise<void> {
@@ -285,7 +257,7 @@ describe.each(backends)(
         "MISMATCH user 103: log sum $0.184500000 (184500000 nano-USD), read-model balance $0.000000001 (1 nano-USD), difference (read model - log) -$0.184499999 (-184499999 nano-USD)",
       );
 
-      const rebuild = await runCli(rebuildCli, ["balances"], env);
+      const rebuild = await runScript("rebuild-projection", ["balances"], env);
       expect(rebuild.stderr).not.toContain("failed");
       expect(rebuild.stdout).toContain("balances: rebuilt and swapped in");
       expect(rebuild.code).toBe(0);

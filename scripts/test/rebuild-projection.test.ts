@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,35 +5,12 @@ import { fileURLToPath } from "node:url";
 import { readCheckpoint } from "@bot/projection-runner";
 import { listAllThreads } from "@bot/projection-threads";
 import { seedDemoConversations } from "@bot/projector";
-import { environmentWithoutStore, spawnProjector } from "@bot/projector/testing";
+import { spawnProjector } from "@bot/projector/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScript } from "./support/run-cli.ts";
 import { withStore } from "./support/with-store.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = join(root, "scripts", "src", "rebuild-projection.ts");
-
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-    cwd: root,
-    env: { ...environmentWithoutStore(), LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const _root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 describe("given an embedded store with conversations", () => {
   let dataDir: string;
@@ -51,7 +27,7 @@ describe("given an embedded store with conversations", () => {
   it("when no process holds it, then `rebuild-projection threads` opens it, rebuilds, swaps and exits 0", {
     timeout: 60_000,
   }, async () => {
-    const result = await runCli(["threads"], { DATA_DIR: dataDir });
+    const result = await runScript("rebuild-projection", ["threads"], { DATA_DIR: dataDir });
     expect(result.stderr).not.toContain("failed");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/threads: rebuilt and swapped in \(300 events applied, position \d+\/end/);
@@ -68,11 +44,17 @@ describe("given an embedded store with conversations", () => {
   }, async () => {
     const projector = await spawnProjector({ DATA_DIR: dataDir, OPS_TOKEN: "cli-test-token" });
     try {
-      const refused = await runCli(["threads"], { DATA_DIR: dataDir, OPS_TOKEN: "wrong-token" });
+      const refused = await runScript("rebuild-projection", ["threads"], {
+        DATA_DIR: dataDir,
+        OPS_TOKEN: "wrong-token",
+      });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("HTTP 401");
 
-      const result = await runCli(["threads"], { DATA_DIR: dataDir, OPS_TOKEN: "cli-test-token" });
+      const result = await runScript("rebuild-projection", ["threads"], {
+        DATA_DIR: dataDir,
+        OPS_TOKEN: "cli-test-token",
+      });
       expect(result.stderr).toContain(`rebuilding through ${projector.opsUrl}`);
       expect(result.stdout).toContain("threads: rebuilt and swapped in (300 events applied");
       expect(result.code).toBe(0);
@@ -83,11 +65,11 @@ describe("given an embedded store with conversations", () => {
   });
 
   it("when the projection name is unknown or missing, then it exits 2 naming the known ones", async () => {
-    const unknown = await runCli(["nope"], { DATA_DIR: dataDir });
+    const unknown = await runScript("rebuild-projection", ["nope"], { DATA_DIR: dataDir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown projection "nope"');
     expect(unknown.stderr).toContain("known: threads");
-    const missing = await runCli([], { DATA_DIR: dataDir });
+    const missing = await runScript("rebuild-projection", [], { DATA_DIR: dataDir });
     expect(missing.code).toBe(2);
   });
 });

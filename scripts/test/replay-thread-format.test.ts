@@ -66,7 +66,7 @@ describe("given thread arguments", () => {
 
   it("when options surround a negative chat id after --, then they are all understood", () => {
     expect(parseReplayArgs(["--json", "--", "-5/0/5", "--at=3", "--full"])).toEqual({
-      kind: "replay",
+      kind: "run",
       request: { stream: "thread--5-0-5", at: 3n, json: true, full: true },
     });
     expect(parseReplayArgs(["-5/0/5", "--help"])).toEqual({ kind: "help" });

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,39 +23,13 @@ import {
   tokenQuantities,
 } from "@bot/domain";
 import { comparePositions, type EventStore, type Position } from "@bot/eventstore";
-import { environmentWithoutStore } from "@bot/projector/testing";
 import { LOCK_FILE } from "@bot/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScript } from "./support/run-cli.ts";
 import { withStore } from "./support/with-store.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = join(root, "scripts", "src", "replay-thread.ts");
+const _root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const databaseUrl = process.env.DATABASE_URL || undefined;
-
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI as the operator would, with only the given store settings. */
-function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const { EVENTSTORE_SCHEMA: _schema, ...inherited } = environmentWithoutStore();
-  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-    cwd: root,
-    env: { ...inherited, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
 
 function charge(
   amount: number,
@@ -256,7 +229,7 @@ describe("given an embedded store holding a thread", () => {
   });
 
   it("when the thread is replayed, then the timeline shows each event, chunk runs as one line, charges and the interruption", async () => {
-    const result = await runCli([STREAM], env);
+    const result = await runScript("replay-thread", [STREAM], env);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
@@ -335,7 +308,7 @@ describe("given an embedded store holding a thread", () => {
   });
 
   it("when --full is given, then texts are not truncated", async () => {
-    const result = await runCli([STREAM, "--full"], env);
+    const result = await runScript("replay-thread", [STREAM, "--full"], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       `3 chunks: ${JSON.stringify(`Mix flour, water and salt. ${LONG_ANSWER}`)}\n`,
@@ -344,7 +317,7 @@ describe("given an embedded store holding a thread", () => {
   });
 
   it("when --at names a revision, then the timeline and the state stop there", async () => {
-    const result = await runCli(["-1001234567890/0/42", "--at", "9"], env);
+    const result = await runScript("replay-thread", ["-1001234567890/0/42", "--at", "9"], env);
     expect(result.code).toBe(0);
     const timeline = result.stdout.slice(0, result.stdout.indexOf("state after"));
     expect(timeline).toMatch(/ {2}9 {2}\S+ {2}MessageReceived +msg 103 /);
@@ -357,7 +330,11 @@ describe("given an embedded store holding a thread", () => {
   });
 
   it("when --json is given, then one JSON document holds the events (bigints as strings) and the state", async () => {
-    const result = await runCli(["chat=-1001234567890", "topic=0", "user=42", "--json", "--at=16"], env);
+    const result = await runScript(
+      "replay-thread",
+      ["chat=-1001234567890", "topic=0", "user=42", "--json", "--at=16"],
+      env,
+    );
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as JsonReplay;
     expect(document.stream).toBe(STREAM);
@@ -412,7 +389,7 @@ describe("given an embedded store holding a thread", () => {
     [[STREAM, "--verbose"], "unknown option --verbose"],
     [[], "which thread?"],
   ])("when the arguments are %j, then it exits 2 saying why", async (args, problem) => {
-    const result = await runCli(args, env);
+    const result = await runScript("replay-thread", args, env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(problem);
     expect(result.stderr).toContain("usage: pnpm replay-thread <thread>");
@@ -420,13 +397,13 @@ describe("given an embedded store holding a thread", () => {
   });
 
   it("when the thread has no events, then it exits 1 naming the stream", async () => {
-    const result = await runCli(["thread-5-0-5"], env);
+    const result = await runScript("replay-thread", ["thread-5-0-5"], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("replay-thread: no events in thread-5-0-5\n");
   });
 
   it("when an event no longer decodes, then it exits 1 naming the stream and the revision", async () => {
-    const result = await runCli([threadStream(corruptKey)], env);
+    const result = await runScript("replay-thread", [threadStream(corruptKey)], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `corrupt event in ${threadStream(corruptKey)} at revision 1 (ModelSelected)`,
@@ -439,7 +416,7 @@ describe("given an embedded store holding a thread", () => {
     // This test process is alive: the lock looks held, as by a running bot.
     writeFileSync(lock, JSON.stringify({ pid: process.pid, since: "2024-09-01T09:00:00.000Z", role: "bot" }));
     try {
-      const result = await runCli([STREAM], env);
+      const result = await runScript("replay-thread", [STREAM], env);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`${dataDir} is in use by process ${process.pid} (bot)`);
       expect(result.stderr).toContain("can only be opened by one process at a time");
@@ -452,7 +429,7 @@ describe("given an embedded store holding a thread", () => {
 
   it("when DATA_DIR holds no store, then it exits 1 and creates nothing", async () => {
     const empty = join(dataDir, "never-used");
-    const result = await runCli([STREAM], { DATA_DIR: empty });
+    const result = await runScript("replay-thread", [STREAM], { DATA_DIR: empty });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`no events in ${STREAM} (no embedded store in ${empty})`);
     expect(existsSync(empty)).toBe(false);
@@ -461,7 +438,8 @@ describe("given an embedded store holding a thread", () => {
   it("when it has run, then the store is unchanged and the data directory is free again", async () => {
     const head = () => withStore(env, (infrastructure) => infrastructure.store.headPosition());
     const before = (await head()) as Position;
-    for (const args of [[STREAM], [STREAM, "--json"], ["thread-5-0-5"]]) await runCli(args, env);
+    for (const args of [[STREAM], [STREAM, "--json"], ["thread-5-0-5"]])
+      await runScript("replay-thread", args, env);
     const after = (await head()) as Position;
     expect(comparePositions(after, before)).toBe(0);
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
@@ -482,7 +460,7 @@ describe.runIf(databaseUrl)("given a thread in server Postgres", () => {
   });
 
   it("when it is replayed through DATABASE_URL and EVENTSTORE_SCHEMA, then it prints the same timeline and state", async () => {
-    const result = await runCli([STREAM], env);
+    const result = await runScript("replay-thread", [STREAM], env);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
@@ -495,7 +473,7 @@ describe.runIf(databaseUrl)("given a thread in server Postgres", () => {
 
   it("when the schema holds no event log, then it exits 1 without creating it", async () => {
     const missing = `${schema}_none`;
-    const result = await runCli([STREAM], { ...env, EVENTSTORE_SCHEMA: missing });
+    const result = await runScript("replay-thread", [STREAM], { ...env, EVENTSTORE_SCHEMA: missing });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`replay-thread: no events in ${STREAM}\n`);
     const exists = await withStore(env, async (infrastructure) => {

@@ -14,7 +14,7 @@ export interface AuditRequest {
 
 /** The parsed command line: a request, a request for help, or a usage error. */
 export type AuditArgs =
-  | { readonly kind: "audit"; readonly request: AuditRequest }
+  | { readonly kind: "run"; readonly request: AuditRequest }
   | { readonly kind: "help" }
   | { readonly kind: "usage"; readonly problem: string };
 
@@ -158,7 +158,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   }
   const [format = "text"] = formats;
   return {
-    kind: "audit",
+    kind: "run",
     request: { filter, format, waitSeconds: wait?.ok ? wait.value : DEFAULT_WAIT_SECONDS },
   };
 }

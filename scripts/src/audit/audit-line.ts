@@ -1,5 +1,7 @@
 import {
   type DomainEvent,
+  isLedgerEvent,
+  type LedgerEvent,
   type LedgerKind,
   ledgerEntryOf,
   parseThreadStream,
@@ -114,8 +116,8 @@ export interface AuditLine {
   readonly pricing: AuditPricing;
 }
 
-/** The pricing facts an event carries, or null for an event that moves no money. */
-function pricingOf(event: DomainEvent, stream: string): AuditPricing | null {
+/** The pricing facts a ledger event carries. */
+function pricingOf(event: LedgerEvent, stream: string): AuditPricing {
   switch (event.type) {
     case "UsageCharged": {
       const data = event.data;
@@ -177,28 +179,6 @@ function pricingOf(event: DomainEvent, stream: string): AuditPricing | null {
       };
     case "BalanceAdjusted":
       return { source: event.type, adminId: event.data.adminId, reason: event.data.reason };
-    case "ModelPreferenceSet":
-    case "PersonalitySet":
-    case "PersonalityCleared":
-    case "CheckoutApproved":
-    case "MessageReceived":
-    case "MessageEdited":
-    case "ModelSelected":
-    case "ContextReset":
-    case "GenerationStarted":
-    case "ChunkStreamed":
-    case "GenerationCompleted":
-    case "GenerationCancelled":
-    case "GenerationInterrupted":
-    case "GenerationFailed":
-    case "GenerationRefused":
-    case "AnswerMessageSent":
-    case "AnswerDelivered":
-    case "MarginSet":
-    case "CacheSubsidySet":
-    case "AnnouncementStarted":
-    case "AnnouncementCompleted":
-      return null;
     default: {
       const unknown: never = event;
       throw new Error(`audit-charges: unhandled event ${(unknown as { type: string }).type}`);
@@ -213,11 +193,8 @@ function pricingOf(event: DomainEvent, stream: string): AuditPricing | null {
  */
 export function auditLineOf(event: RecordedEvent<DomainEvent>): AuditLine | null {
   const entry = ledgerEntryOf(event, event.stream);
-  if (!entry) return null;
+  if (!entry || !isLedgerEvent(event)) return null;
   const pricing = pricingOf(event, event.stream);
-  if (!pricing) {
-    throw new Error(`audit-charges: ${event.type} moves money but carries no pricing (${event.stream})`);
-  }
   return {
     userId: entry.userId,
     kind: entry.kind,

@@ -12,7 +12,7 @@ export interface ReplayRequest {
 
 /** The parsed command line: a request, a request for help, or a usage error. */
 export type ReplayArgs =
-  | { readonly kind: "replay"; readonly request: ReplayRequest }
+  | { readonly kind: "run"; readonly request: ReplayRequest }
   | { readonly kind: "help" }
   | { readonly kind: "usage"; readonly problem: string };
 
@@ -53,5 +53,5 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   }
   const target = parseThreadTarget(positional);
   if (!target.ok) return { kind: "usage", problem: target.problem };
-  return { kind: "replay", request: { stream: target.stream, at, json, full } };
+  return { kind: "run", request: { stream: target.stream, at, json, full } };
 }

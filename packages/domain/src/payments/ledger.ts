@@ -98,7 +98,7 @@ export function ledgerEntryOf(event: DomainEvent, stream: string): LedgerEntry |
 }
 
 /** The event types {@link ledgerEntryOf} can turn into a ledger entry (subscription filters). */
-export const LEDGER_EVENT_TYPES: readonly DomainEvent["type"][] = [
+export const LEDGER_EVENT_TYPES = [
   "UserRegistered",
   "PaymentCredited",
   "RefundRequested",
@@ -106,4 +106,12 @@ export const LEDGER_EVENT_TYPES: readonly DomainEvent["type"][] = [
   "PaymentRefunded",
   "BalanceAdjusted",
   "UsageCharged",
-];
+] as const satisfies readonly DomainEvent["type"][];
+
+/** An event that may move a balance. */
+export type LedgerEvent = Extract<DomainEvent, { type: (typeof LEDGER_EVENT_TYPES)[number] }>;
+
+/** Whether `event` is one of {@link LEDGER_EVENT_TYPES}. */
+export function isLedgerEvent<E extends DomainEvent>(event: E): event is E & LedgerEvent {
+  return (LEDGER_EVENT_TYPES as readonly string[]).includes(event.type);
+}
