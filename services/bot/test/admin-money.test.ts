@@ -1,8 +1,8 @@
 import { ANNOUNCEMENTS_STREAM, SETTINGS_STREAM, userStream } from "@bot/domain";
 import { announceTextsFor, moneyTextsFor, textsFor } from "@bot/telegram";
 import type { Message } from "@grammyjs/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite } from "./bot-harness.ts";
 import { readStreamEvents, sentMatching, sleep, textOf, waitUntil, withBotLogs } from "./e2e-support.ts";
 import { chooseStars, MONEY_ENV, openPayMenu, receiptFor, sentMessage, sentTexts } from "./money-support.ts";
 
@@ -15,14 +15,7 @@ const BLOCKER = 4303;
 const BROKE = 4304;
 
 describe("given an operator and users of a bot with a starter balance", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: { ...MONEY_ENV, PRIVILEGED_USERS: String(ADMIN) } });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: { ...MONEY_ENV, PRIVILEGED_USERS: String(ADMIN) } });
 
   const user = (id: number, name: string, username?: string) =>
     bot.telegram.user({ id, first_name: name, language_code: "en", ...(username ? { username } : {}) });

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type FakeAnthropic, type FakeBotApi, startFakeAnthropic, startFakeBotApi } from "@bot/testkit";
+import { afterAll, beforeAll } from "vitest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const main = join(root, "services", "bot", "src", "main.ts");
@@ -123,4 +124,26 @@ export async function startBotUnderTest(
     },
   };
   return harness;
+}
+
+/**
+ * Starts one bot for the enclosing `describe` (in `beforeAll`, closed in `afterAll`) and
+ * returns it. The value is a stand-in that forwards to the bot once it has started, so
+ * suites can write `const bot = botForSuite(...)` and use `bot.telegram` in their tests.
+ */
+export function botForSuite(options: Parameters<typeof startBotUnderTest>[0] = {}): BotUnderTest {
+  let started: BotUnderTest | undefined;
+  beforeAll(async () => {
+    started = await startBotUnderTest(options);
+    await started.start();
+  }, 90_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as BotUnderTest, {
+    get(_target, key) {
+      if (!started) throw new Error(`the suite's bot is not started yet (reading ${String(key)})`);
+      return Reflect.get(started, key);
+    },
+  });
 }

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite } from "./bot-harness.ts";
 
 describe("given the bot running against fake Telegram and Anthropic servers", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest();
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite();
 
   it("when a user writes in a private chat, then the answer streams as drafts and arrives as a message", {
     timeout: 60_000,

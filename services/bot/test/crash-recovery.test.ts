@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, FAST_ENV, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   draftCalls,
   draftWithText,
@@ -24,14 +24,7 @@ function byTypeOf(events: readonly { type: string; data: unknown }[], type: stri
 }
 
 describe("given the bot killed while an answer streams", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: FAST_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: FAST_ENV });
 
   it("when it restarts on the same data, then the partial answer is delivered once marked interrupted without calling the model again, a second restart sends nothing, and the log tells the story", {
     timeout: 150_000,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, FAST_ENV, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   messageRequests,
   metricValue,
@@ -15,14 +15,7 @@ import {
 const DUPLICATES = "bot_telegram_duplicate_updates_total";
 
 describe("given Telegram delivering an update twice", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: FAST_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: FAST_ENV });
 
   async function duplicatesSeen(atLeast: number): Promise<void> {
     await waitUntil(

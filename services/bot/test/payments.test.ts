@@ -3,21 +3,14 @@ import { createPostgresClient, type SqlClient } from "@bot/sql";
 import { InvoicePayloadCodec, moneyTextsFor } from "@bot/telegram";
 import type { SentInvoice } from "@bot/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, startBotUnderTest } from "./bot-harness.ts";
+import { type BotUnderTest, botForSuite, startBotUnderTest } from "./bot-harness.ts";
 import { readStreamEvents, sentMatching, sleep, textOf, waitUntil, withBotLogs } from "./e2e-support.ts";
 import { chooseStars, MONEY_ENV, openPayMenu, receiptFor, sentMessage, sentTexts } from "./money-support.ts";
 
 const en = moneyTextsFor("en");
 
 describe("given a user buying balance with Telegram Stars", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: MONEY_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: MONEY_ENV });
 
   const buyer = () => bot.telegram.user({ id: 4101, first_name: "Buyer", language_code: "en" });
   const buyerChat = () => bot.telegram.privateChat(buyer());

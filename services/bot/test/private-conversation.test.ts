@@ -1,7 +1,7 @@
 import { renderMarkdown } from "@bot/telegram";
 import type { MessageEntity } from "@grammyjs/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, FAST_ENV, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   draftCalls,
   entitiesOf,
@@ -36,14 +36,7 @@ function codeBlock(language: string, lines: number, from: number): string {
 }
 
 describe("given the bot in private chats", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: FAST_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: FAST_ENV });
 
   it("when a user has a 3-turn conversation, then each answer streams as growing stoppable drafts, arrives once as the rendered Markdown, and later requests carry the history with cache breakpoints", {
     timeout: 60_000,

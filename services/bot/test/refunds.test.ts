@@ -2,8 +2,8 @@ import { userStream } from "@bot/domain";
 import { moneyTextsFor } from "@bot/telegram";
 import { BotApiError, type FakeBotApi } from "@bot/testkit";
 import type { User } from "@grammyjs/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite } from "./bot-harness.ts";
 import { readStreamEvents, sentMatching, sleep, textOf, waitUntil, withBotLogs } from "./e2e-support.ts";
 import { chooseStars, MONEY_ENV, openPayMenu, receiptFor, sentTexts } from "./money-support.ts";
 
@@ -34,14 +34,7 @@ function refundCalls(telegram: FakeBotApi, chargeId: string) {
 }
 
 describe("given users refunding Stars payments", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: MONEY_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: MONEY_ENV });
 
   const payer = () => bot.telegram.user({ id: 4201, first_name: "Payer", language_code: "en" });
   const payerChat = () => bot.telegram.privateChat(payer());

@@ -1,7 +1,7 @@
 import { renderMarkdown, textsFor } from "@bot/telegram";
 import type { RecordedAnthropicRequest, RecordedCall } from "@bot/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotUnderTest, FAST_ENV, startBotUnderTest } from "./bot-harness.ts";
+import { describe, expect, it } from "vitest";
+import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   draftWithText,
   entitiesOf,
@@ -52,14 +52,7 @@ async function aborted(request: RecordedAnthropicRequest): Promise<void> {
 }
 
 describe("given an answer being written", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await startBotUnderTest({ env: FAST_ENV });
-    await bot.start();
-  }, 90_000);
-  afterAll(async () => {
-    await bot?.close();
-  });
+  const bot = botForSuite({ env: FAST_ENV });
 
   it("when the user sends /stop mid-stream, then the partial answer is kept with an italic [interrupted] marker, the model request is aborted, the bot says Stopped, and the next request carries the partial answer", {
     timeout: 60_000,

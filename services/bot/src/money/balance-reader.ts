@@ -76,8 +76,11 @@ export class BalanceReader {
    */
   async balance(userId: number, after: Position | null = null): Promise<NanoUsd> {
     const written = this.#writes.get(userId) ?? null;
-    const target = after && written ? maxPosition(after, written) : (after ?? written);
-    if (target) await this.caughtUp(target);
+    return this.#read(userId, after && written ? maxPosition(after, written) : (after ?? written));
+  }
+
+  async #read(userId: number, after: Position | null): Promise<NanoUsd> {
+    if (after) await this.caughtUp(after);
     const account = await findAccount(this.#deps.readModels, userId);
     return nanoUsd(Number(account?.balanceNano ?? 0n));
   }
@@ -93,8 +96,13 @@ export class BalanceReader {
     return this.balance(userId, await this.#deps.store.headPosition());
   }
 
-  /** Balance and privilege, for the balance policy. */
+  /**
+   * Balance and privilege for the balance policy, including everything up to `after`
+   * (the thread's last charge) but without waiting for this process's other writes: a
+   * registration a moment ago would make every first turn wait for the projection, and
+   * the gate re-checks a refusal at the log's head anyway, so a stale read never refuses.
+   */
   async standing(userId: number, after: Position | null): Promise<BalanceStanding> {
-    return { balance: await this.balance(userId, after), privileged: this.isPrivileged(userId) };
+    return { balance: await this.#read(userId, after), privileged: this.isPrivileged(userId) };
   }
 }
