@@ -69,10 +69,23 @@ export class DeciderStore<S, C, E extends DomainEvent> {
     return { state, revision, position };
   }
 
-  /** Decides and appends; the decider's errors propagate unchanged. */
-  async execute(stream: string, command: C, context: EventContext): Promise<ExecuteResult<S, E>> {
+  /**
+   * Decides and appends; the decider's errors propagate unchanged. `likelyNew` skips the
+   * first read for a stream that usually does not exist yet (a new user's registration):
+   * the command is decided on the initial state and appended with `no_stream`; if the
+   * stream exists after all, that append conflicts and the usual read-decide-append runs.
+   */
+  async execute(
+    stream: string,
+    command: C,
+    context: EventContext,
+    options: { readonly likelyNew?: boolean } = {},
+  ): Promise<ExecuteResult<S, E>> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream);
+      const { state, revision } =
+        attempt === 1 && options.likelyNew
+          ? { state: this.decider.initialState, revision: "no_stream" as const }
+          : await this.load(stream);
       const drafts = this.decider.decide(command, state);
       if (drafts.length === 0) return { state, events: [], position: null };
       const events = stampEvents(domainEvents, drafts, this.source, context) as E[];

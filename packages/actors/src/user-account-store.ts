@@ -53,6 +53,9 @@ export class UserAccountStore implements UserAccounts {
     command: UserCommand,
     context: EventContext,
   ): Promise<ExecuteResult<UserAccountState, UserEvent>> {
-    return this.#streams.execute(userStream(userId), command, context);
+    // A registration is almost always the stream's first event: one round trip, not two.
+    return this.#streams.execute(userStream(userId), command, context, {
+      likelyNew: command.type === "Register",
+    });
   }
 }
