@@ -10,6 +10,7 @@ export * from "./money.ts";
 export * from "./payments/balance-policy.ts";
 export * from "./payments/ledger.ts";
 export * from "./payments/stars-pricing.ts";
+export * from "./payments/tool-pricing.ts";
 export * from "./settings/settings.ts";
 export * from "./stamp.ts";
 export * from "./streams.ts";

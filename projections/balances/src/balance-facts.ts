@@ -11,6 +11,7 @@ export const BALANCE_EVENT_TYPES = [
   "RefundFailed",
   "BalanceAdjusted",
   "UsageCharged",
+  "ToolCharged",
 ] as const satisfies readonly DomainEvent["type"][];
 
 /** An event the balances projection reads. */
@@ -215,6 +216,7 @@ export function foldBalanceFacts(events: readonly RecordedEvent<BalanceEvent>[])
         break;
       case "BalanceAdjusted":
       case "UsageCharged":
+      case "ToolCharged":
         // Ledger rows only.
         break;
       default: {

@@ -10,14 +10,14 @@ async function applyEvents(events: readonly RecordedEvent<BalanceEvent>[], tx: S
 }
 
 /**
- * The balances read model (schema `balances`), version 1: per-user balance and spend
+ * The balances read model (schema `balances`), version 2 (tool charges): per-user balance and spend
  * (`accounts`), every movement with its source event (`ledger`), daily spend by model
- * (`spend_daily`), Stars payments and their refund state (`payments`,
+ * (`spend_daily`, models and tools), Stars payments and their refund state (`payments`,
  * `refund_attempts`). One event and a batch take the same path.
  */
 export const balancesProjection = defineProjection<BalanceEvent>({
   name: "balances",
-  version: 1,
+  version: 2,
   handles: [...BALANCE_EVENT_TYPES],
   schemaSql: balancesSchemaSql,
   apply: (event, tx) => applyEvents([event], tx),

@@ -1,5 +1,5 @@
 /**
- * The balances read model (v1). Unqualified names: the runner sets search_path to the
+ * The balances read model (v2). Unqualified names: the runner sets search_path to the
  * live schema `balances` (or a rebuild schema).
  *
  * `ledger` has one row per balance movement, keyed by the event id that recorded it;
@@ -25,7 +25,7 @@ export const balancesSchemaSql = `
     event_id uuid PRIMARY KEY,
     user_id bigint NOT NULL,
     kind text NOT NULL CHECK (kind IN ('starter', 'payment', 'refund_reserved', 'refund_released',
-                                       'refund', 'admin', 'usage')),
+                                       'refund', 'admin', 'usage', 'tool')),
     amount_nano bigint NOT NULL CHECK (amount_nano <> 0),
     -- The model of a charge, the Telegram charge id of a payment, the admin of an adjustment.
     subject text,

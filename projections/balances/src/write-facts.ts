@@ -19,7 +19,7 @@ const INSERT_LEDGER = `
     RETURNING user_id, kind, amount_nano, subject, occurred_at
   ), per_user AS (
     SELECT user_id, sum(amount_nano) AS delta,
-           sum(CASE WHEN kind = 'usage' THEN -amount_nano ELSE 0 END) AS spent, max(occurred_at) AS at
+           sum(CASE WHEN kind IN ('usage', 'tool') THEN -amount_nano ELSE 0 END) AS spent, max(occurred_at) AS at
       FROM inserted GROUP BY user_id
   ), balances AS (
     INSERT INTO accounts (user_id, balance_nano, spent_nano, updated_at)
@@ -32,7 +32,7 @@ const INSERT_LEDGER = `
   )
   INSERT INTO spend_daily (user_id, day, kind, subject, amount_nano, charges)
   SELECT user_id, (occurred_at AT TIME ZONE 'UTC')::date, kind, COALESCE(subject, ''), sum(-amount_nano), count(*)
-    FROM inserted WHERE kind = 'usage'
+    FROM inserted WHERE kind IN ('usage', 'tool')
    GROUP BY 1, 2, 3, 4
   ON CONFLICT (user_id, day, kind, subject) DO UPDATE SET
     amount_nano = spend_daily.amount_nano + EXCLUDED.amount_nano,

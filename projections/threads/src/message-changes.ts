@@ -196,6 +196,15 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
         change.estimated ||= event.data.estimated;
         break;
       }
+      case "ToolCharged": {
+        const change = generation(stream, event.data.generationId, at);
+        change.cost = (BigInt(change.cost) + BigInt(event.data.userAmount)).toString();
+        break;
+      }
+      case "ToolCalled":
+      case "ToolCompleted":
+        // The tool calls are in the log (replay-thread shows them); the row keeps the answer.
+        break;
       case "AnswerDelivered": {
         const change = generation(stream, event.data.generationId, at);
         change.deliveredAt ??= at;

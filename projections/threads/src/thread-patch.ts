@@ -104,6 +104,7 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
         patch.generations += 1;
         break;
       case "UsageCharged":
+      case "ToolCharged":
         patch.cost = (BigInt(patch.cost) + BigInt(event.data.userAmount)).toString();
         break;
       case "MessageEdited":
@@ -113,6 +114,8 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "GenerationInterrupted":
       case "GenerationFailed":
       case "GenerationRefused":
+      case "ToolCalled":
+      case "ToolCompleted":
       case "AnswerMessageSent":
       case "AnswerDelivered":
         // Only the activity time and revision: their effect is on `messages`, and the

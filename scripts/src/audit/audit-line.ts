@@ -82,6 +82,22 @@ export interface RefundFailurePricing {
   readonly reason: string;
 }
 
+/** A paid tool's use (a `ToolCharged`). */
+export interface ToolPricing {
+  readonly source: "ToolCharged";
+  readonly toolName: string;
+  readonly priceTableVersion: string;
+  /** What was measured, by unit (`vcpuSeconds`, `images`, ...). */
+  readonly quantities: Readonly<Record<string, number>>;
+  /** The price of each quantity: `nanoUsd` per `per` units. */
+  readonly unitPrices: Readonly<Record<string, { readonly nanoUsd: number; readonly per: number }>>;
+  readonly amountNano: bigint;
+  readonly userAmountNano: bigint;
+  readonly generationId: string;
+  readonly toolUseId: string;
+  readonly thread: ThreadKey | null;
+}
+
 /** An administrator's manual change (a `BalanceAdjusted`). */
 export interface AdjustmentPricing {
   readonly source: "BalanceAdjusted";
@@ -97,7 +113,8 @@ export type AuditPricing =
   | RefundRequestPricing
   | RefundPricing
   | RefundFailurePricing
-  | AdjustmentPricing;
+  | AdjustmentPricing
+  | ToolPricing;
 
 /** One balance movement, straight from the event log, with what priced it. */
 export interface AuditLine {
@@ -179,6 +196,19 @@ function pricingOf(event: LedgerEvent, stream: string): AuditPricing {
       };
     case "BalanceAdjusted":
       return { source: event.type, adminId: event.data.adminId, reason: event.data.reason };
+    case "ToolCharged":
+      return {
+        source: event.type,
+        toolName: event.data.name,
+        priceTableVersion: event.data.priceTableVersion,
+        quantities: event.data.quantities,
+        unitPrices: event.data.unitPrices,
+        amountNano: BigInt(event.data.amount),
+        userAmountNano: BigInt(event.data.userAmount),
+        generationId: event.data.generationId,
+        toolUseId: event.data.toolUseId,
+        thread: parseThreadStream(stream),
+      };
     default: {
       const unknown: never = event;
       throw new Error(`audit-charges: unhandled event ${(unknown as { type: string }).type}`);

@@ -120,6 +120,7 @@ const KIND_ORDER: readonly LedgerKind[] = [
   "refund",
   "admin",
   "usage",
+  "tool",
 ];
 
 /** Per user (by id), per model (by id, usage lines only), per kind and overall. */
@@ -158,6 +159,21 @@ export function summarise(lines: readonly AuditLine[]): AuditTotals {
       model.costNano += pricing.costNano;
       model.subsidyNano += pricing.subsidyNano;
       model.userPaidNano += pricing.userAmountNano;
+    } else if (pricing.source === "ToolCharged") {
+      // Tools are totalled with the models, as "tool <name>": both are what a user's requests cost.
+      const key = `tool ${pricing.toolName}`;
+      const tool = models.get(key) ?? {
+        charges: 0,
+        estimated: 0,
+        costNano: 0n,
+        subsidyNano: 0n,
+        userPaidNano: 0n,
+      };
+      models.set(key, tool);
+      tool.charges += 1;
+      tool.costNano += pricing.amountNano;
+      tool.subsidyNano += pricing.amountNano - pricing.userAmountNano;
+      tool.userPaidNano += pricing.userAmountNano;
     }
   }
   return {

@@ -42,6 +42,9 @@ export const CSV_COLUMNS = [
   "settled_by",
   "admin_id",
   "reason",
+  "tool_name",
+  "tool_use_id",
+  "tool_quantities",
 ] as const;
 
 /** One CSV column. */
@@ -95,6 +98,22 @@ function pricingCells(pricing: AuditPricing): Cells {
       return { charge_id: pricing.chargeId, refund_id: pricing.refundId, reason: pricing.reason };
     case "BalanceAdjusted":
       return { admin_id: pricing.adminId, reason: pricing.reason };
+    case "ToolCharged":
+      return {
+        tool_name: pricing.toolName,
+        tool_use_id: pricing.toolUseId,
+        price_table_version: pricing.priceTableVersion,
+        // unit=quantity@nanoUsd/per, so a spreadsheet keeps what priced each quantity.
+        tool_quantities: Object.entries(pricing.quantities)
+          .map(([unit, quantity]) => {
+            const price = pricing.unitPrices[unit];
+            return price ? `${unit}=${quantity}@${price.nanoUsd}/${price.per}` : `${unit}=${quantity}`;
+          })
+          .join(" "),
+        cost_nano: pricing.amountNano,
+        user_amount_nano: pricing.userAmountNano,
+        generation_id: pricing.generationId,
+      };
     default: {
       const unknown: never = pricing;
       throw new Error(`audit-charges cannot write ${(unknown as { source: string }).source} as CSV`);

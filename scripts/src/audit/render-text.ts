@@ -54,6 +54,15 @@ export function describePricing(pricing: AuditPricing): string {
       return `refund ${pricing.refundId} of charge ${pricing.chargeId} failed: ${quote(pricing.reason, false)}; ${usdExact(pricing.releasedNano)} released`;
     case "BalanceAdjusted":
       return `admin ${pricing.adminId}: ${pricing.reason === null ? "no reason given" : quote(pricing.reason, false)}`;
+    case "ToolCharged": {
+      const measured = Object.entries(pricing.quantities).map(([unit, quantity]) => {
+        const price = pricing.unitPrices[unit];
+        return price
+          ? `${unit} ${quantity} at ${price.nanoUsd} nano-USD/${price.per}`
+          : `${unit} ${quantity}`;
+      });
+      return `tool ${pricing.toolName}, price table ${pricing.priceTableVersion}, ${measured.join(", ")}; cost ${usdExact(pricing.amountNano)}, user paid ${usdExact(pricing.userAmountNano)}; gen ${pricing.generationId} tool call ${pricing.toolUseId}`;
+    }
     default: {
       const unknown: never = pricing;
       throw new Error(`audit-charges cannot describe ${(unknown as { source: string }).source}`);

@@ -86,6 +86,19 @@ function describe(event: ThreadEvent, full: boolean): string {
         .join(", ");
       return `gen ${data.generationId} call ${data.callIndex} model ${data.modelId} price table ${data.priceTableVersion}: amount ${usd(data.amount)}, user pays ${usd(data.userAmount)}${flags ? ` [${flags}]` : ""}; tokens ${tokens(data.quantities)}`;
     }
+    case "ToolCalled":
+      return `gen ${event.data.generationId} call ${event.data.callIndex} asks tool ${event.data.name} (${event.data.toolUseId}): ${quote(JSON.stringify(event.data.input) ?? "null", full)}`;
+    case "ToolCompleted":
+      return `gen ${event.data.generationId} tool ${event.data.name} (${event.data.toolUseId}) ${
+        event.data.ok ? "ok" : `FAILED (${event.data.errorKind ?? "error"})`
+      } in ${event.data.durationMs} ms: ${quote(event.data.summary, full)}`;
+    case "ToolCharged": {
+      const data = event.data;
+      const measured = Object.entries(data.quantities)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(", ");
+      return `gen ${data.generationId} tool ${data.name} (${data.toolUseId}) price table ${data.priceTableVersion}: amount ${usd(data.amount)}, user pays ${usd(data.userAmount)}; ${measured}`;
+    }
     case "AnswerMessageSent":
       return `gen ${event.data.generationId} ${event.data.kind === "preview" ? "preview" : `part ${event.data.partIndex}`} sent as Telegram message ${event.data.telegramMessageId}`;
     case "AnswerDelivered": {

@@ -33,6 +33,26 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
       causationId: open.generationId,
       userId: key.userId,
     };
+    // Tools that were running when the process died end as interrupted, uncharged: what
+    // they measured died with the process (the owner absorbs it). While they ran, the
+    // loop's next model call had not started, so no model call is estimated either.
+    const running = open.toolCalls.filter((call) => !open.toolsCompleted.includes(call.toolUseId));
+    for (const call of running) {
+      await session.execute(
+        {
+          type: "CompleteToolCall",
+          generationId: open.generationId,
+          toolUseId: call.toolUseId,
+          name: call.name,
+          ok: false,
+          errorKind: "interrupted",
+          durationMs: 0,
+          summary: "the bot restarted while the tool was running",
+          charge: null,
+        },
+        context,
+      );
+    }
     await session.execute(
       {
         type: "InterruptGeneration",
@@ -40,13 +60,17 @@ export async function recoverThread(env: GenerationEnvironment, session: ThreadS
         reason: "process_restart",
         errorKind: null,
         detail: "the bot restarted while the answer was being written",
-        charges: [
-          chargeFor(model, usage, {
-            callIndex: 0,
-            estimated: true,
-            cacheWriteSubsidy: env.cacheWriteSubsidy(),
-          }),
-        ],
+        charges:
+          running.length > 0
+            ? []
+            : [
+                // The call in progress: the loop's earlier calls are charged already.
+                chargeFor(model, usage, {
+                  callIndex: open.modelCalls,
+                  estimated: true,
+                  cacheWriteSubsidy: env.cacheWriteSubsidy(),
+                }),
+              ],
       },
       context,
     );

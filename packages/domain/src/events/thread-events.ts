@@ -255,6 +255,76 @@ export const AnswerDelivered = defineEvent({
 });
 export type AnswerDelivered = EventOf<typeof AnswerDelivered>;
 
+/** A tool name as offered to the model (ours or the provider's). */
+const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/);
+/** The model's id of one tool call (Anthropic `toolu_…`), unique within the generation. */
+const toolUseId = z.string().min(1).max(128);
+
+/**
+ * The model asked for one of our tools. Appended before the tool runs, so a crash
+ * mid-tool leaves the call in the log. `callIndex` is the model call that asked.
+ */
+export const ToolCalled = defineEvent({
+  type: "ToolCalled",
+  schema: z.strictObject({
+    generationId,
+    callIndex: count,
+    toolUseId,
+    name: toolName,
+    /** The input the model gave, as parsed JSON. */
+    input: z.unknown(),
+  }),
+});
+export type ToolCalled = EventOf<typeof ToolCalled>;
+
+/**
+ * A tool call ended: `ok`, or the error the model was told (`errorKind`: bad_input,
+ * refused_balance, provider_error, timeout, cancelled, failed, ...). `summary` is a
+ * short description of the result for people reading the log; the model got the full
+ * result.
+ */
+export const ToolCompleted = defineEvent({
+  type: "ToolCompleted",
+  schema: z.strictObject({
+    generationId,
+    toolUseId,
+    name: toolName,
+    ok: z.boolean(),
+    errorKind: z.string().min(1).max(64).nullable(),
+    durationMs: count,
+    summary: z.string().max(2000),
+  }),
+});
+export type ToolCompleted = EventOf<typeof ToolCompleted>;
+
+/** A unit price: `nanoUsd` for every `per` units of a quantity. */
+export const unitPriceSchema = z.strictObject({ nanoUsd: count, per: z.number().int().positive() });
+export type UnitPrice = z.infer<typeof unitPriceSchema>;
+
+/**
+ * A paid tool's use was charged, even when its own work failed after consuming
+ * resources (a Python run that raised still used sandbox seconds). `quantities` are
+ * what was measured (e.g. `vcpuSeconds`, `memoryMibSeconds`, `audioSeconds`,
+ * `images`), each priced by the unit price of the same key from the price table
+ * version named; `amount` = Σ ceil(quantity × nanoUsd / per).
+ */
+export const ToolCharged = defineEvent({
+  type: "ToolCharged",
+  schema: z.strictObject({
+    generationId,
+    toolUseId,
+    userId: positiveId,
+    name: toolName,
+    priceTableVersion: z.string().min(1),
+    quantities: z.record(z.string().regex(/^[a-zA-Z0-9_]{1,64}$/), count),
+    unitPrices: z.record(z.string().regex(/^[a-zA-Z0-9_]{1,64}$/), unitPriceSchema),
+    amount: nanoUsdAmount,
+    /** What the user pays (the amount; a cap, e.g. of self_critique, may lower it). */
+    userAmount: nanoUsdAmount,
+  }),
+});
+export type ToolCharged = EventOf<typeof ToolCharged>;
+
 /** Every thread event definition. */
 export const threadEventDefinitions = [
   MessageReceived,
@@ -269,6 +339,9 @@ export const threadEventDefinitions = [
   GenerationFailed,
   GenerationRefused,
   UsageCharged,
+  ToolCalled,
+  ToolCompleted,
+  ToolCharged,
   AnswerMessageSent,
   AnswerDelivered,
 ] as const;

@@ -10,7 +10,8 @@ export type LedgerKind =
   | "refund_released"
   | "refund"
   | "admin"
-  | "usage";
+  | "usage"
+  | "tool";
 
 /** One movement of a user's balance, derived from one event. */
 export interface LedgerEntry {
@@ -68,6 +69,10 @@ export function ledgerEntryOf(event: DomainEvent, stream: string): LedgerEntry |
       return entry(parseUserStream(stream), "admin", event.data.amount, String(event.data.adminId));
     case "UsageCharged":
       return entry(event.data.userId, "usage", negateUsd(nanoUsd(event.data.userAmount)), event.data.modelId);
+    case "ToolCharged":
+      return entry(event.data.userId, "tool", negateUsd(nanoUsd(event.data.userAmount)), event.data.name);
+    case "ToolCalled":
+    case "ToolCompleted":
     case "ModelPreferenceSet":
     case "PersonalitySet":
     case "PersonalityCleared":
@@ -106,6 +111,7 @@ export const LEDGER_EVENT_TYPES = [
   "PaymentRefunded",
   "BalanceAdjusted",
   "UsageCharged",
+  "ToolCharged",
 ] as const satisfies readonly DomainEvent["type"][];
 
 /** An event that may move a balance. */

@@ -1,4 +1,10 @@
-import type { MessageReceived, ThreadEvent, TokenQuantities, UsageCharged } from "../events/thread-events.ts";
+import type {
+  MessageReceived,
+  ThreadEvent,
+  TokenQuantities,
+  UnitPrice,
+  UsageCharged,
+} from "../events/thread-events.ts";
 import { chargeKey, type ThreadState } from "./thread-state.ts";
 
 /** An event before metadata is stamped on it (see `stampEvents`). */
@@ -19,6 +25,22 @@ export interface ChargeDraft {
   readonly amount: number;
   readonly userAmount: number;
   readonly cacheWriteSubsidised: boolean;
+}
+
+/** What a paid tool's use cost, as computed from the registry's tool prices. */
+export interface ToolChargeDraft {
+  readonly priceTableVersion: string;
+  readonly quantities: Readonly<Record<string, number>>;
+  readonly unitPrices: Readonly<Record<string, UnitPrice>>;
+  readonly amount: number;
+  readonly userAmount: number;
+}
+
+/** One tool call the model made. */
+export interface ToolCallDraft {
+  readonly toolUseId: string;
+  readonly name: string;
+  readonly input: unknown;
 }
 
 /** Everything that can be asked of a thread. */
@@ -50,6 +72,29 @@ export type ThreadCommand =
       readonly generationId: string;
       readonly text: string;
       readonly thinking: string;
+    }
+  | {
+      /** A model call of a tool loop ended asking for tools: its charge, before the tools run. */
+      readonly type: "ChargeModelCall";
+      readonly generationId: string;
+      readonly charge: ChargeDraft;
+    }
+  | {
+      readonly type: "CallTools";
+      readonly generationId: string;
+      readonly callIndex: number;
+      readonly calls: readonly ToolCallDraft[];
+    }
+  | {
+      readonly type: "CompleteToolCall";
+      readonly generationId: string;
+      readonly toolUseId: string;
+      readonly name: string;
+      readonly ok: boolean;
+      readonly errorKind: string | null;
+      readonly durationMs: number;
+      readonly summary: string;
+      readonly charge: ToolChargeDraft | null;
     }
   | {
       readonly type: "CompleteGeneration";
@@ -199,6 +244,67 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
             sequence: generation.chunks,
             text: command.text,
             thinking: command.thinking,
+          },
+        },
+      ];
+    }
+    case "ChargeModelCall":
+      requireOpen(state, command.type, command.generationId);
+      return chargeEvents(state, command.generationId, [command.charge]);
+    case "CallTools": {
+      const generation = requireOpen(state, command.type, command.generationId);
+      const called = new Set(generation.toolCalls.map((call) => call.toolUseId));
+      return command.calls
+        .filter((call) => !called.has(call.toolUseId))
+        .map(
+          (call): ThreadEventDraft => ({
+            type: "ToolCalled",
+            data: {
+              generationId: command.generationId,
+              callIndex: command.callIndex,
+              toolUseId: call.toolUseId,
+              name: call.name,
+              input: call.input,
+            },
+          }),
+        );
+    }
+    case "CompleteToolCall": {
+      const generation = requireOpen(state, command.type, command.generationId);
+      if (!generation.toolCalls.some((call) => call.toolUseId === command.toolUseId)) {
+        throw new ThreadRuleViolation(command.type, `tool call ${command.toolUseId} was never recorded`);
+      }
+      // Completed once: a retried decision adds nothing (and charges nothing again).
+      if (generation.toolsCompleted.includes(command.toolUseId)) return [];
+      const userId = state.key?.userId;
+      if (command.charge && !userId) throw new ThreadRuleViolation(command.type, "thread has no user");
+      const completed: ThreadEventDraft = {
+        type: "ToolCompleted",
+        data: {
+          generationId: command.generationId,
+          toolUseId: command.toolUseId,
+          name: command.name,
+          ok: command.ok,
+          errorKind: command.errorKind,
+          durationMs: Math.max(0, Math.round(command.durationMs)),
+          summary: command.summary.slice(0, 2000),
+        },
+      };
+      if (!command.charge) return [completed];
+      return [
+        completed,
+        {
+          type: "ToolCharged",
+          data: {
+            generationId: command.generationId,
+            toolUseId: command.toolUseId,
+            userId: userId as number,
+            name: command.name,
+            priceTableVersion: command.charge.priceTableVersion,
+            quantities: { ...command.charge.quantities },
+            unitPrices: { ...command.charge.unitPrices },
+            amount: command.charge.amount,
+            userAmount: command.charge.userAmount,
           },
         },
       ];

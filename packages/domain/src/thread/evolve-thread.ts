@@ -139,6 +139,9 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
         startedAt: at,
         previewMessageId: null,
         sentParts: 0,
+        modelCalls: 0,
+        toolCalls: [],
+        toolsCompleted: [],
       };
       const batch = new Set(data.batchMessageIds);
       return {
@@ -176,7 +179,40 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
     case "UsageCharged": {
       const charged = new Set(state.chargedCalls);
       charged.add(chargeKey(event.data.generationId, event.data.callIndex));
-      return { ...touched, chargedCalls: charged, userCost: state.userCost + event.data.userAmount };
+      const generation =
+        state.generation?.generationId === event.data.generationId
+          ? {
+              ...state.generation,
+              modelCalls: Math.max(state.generation.modelCalls, event.data.callIndex + 1),
+            }
+          : state.generation;
+      return {
+        ...touched,
+        generation,
+        chargedCalls: charged,
+        userCost: state.userCost + event.data.userAmount,
+      };
+    }
+    case "ToolCharged":
+      return { ...touched, userCost: state.userCost + event.data.userAmount };
+    case "ToolCalled": {
+      const generation = state.generation;
+      if (generation?.generationId !== event.data.generationId) return touched;
+      return {
+        ...touched,
+        generation: {
+          ...generation,
+          toolCalls: [...generation.toolCalls, { toolUseId: event.data.toolUseId, name: event.data.name }],
+        },
+      };
+    }
+    case "ToolCompleted": {
+      const generation = state.generation;
+      if (generation?.generationId !== event.data.generationId) return touched;
+      return {
+        ...touched,
+        generation: { ...generation, toolsCompleted: [...generation.toolsCompleted, event.data.toolUseId] },
+      };
     }
     case "AnswerMessageSent": {
       const { generationId, kind, partIndex, telegramMessageId } = event.data;

@@ -41,6 +41,11 @@ export interface OpenGeneration {
   readonly previewMessageId: number | null;
   /** Finished parts of a long answer already sent as messages. */
   readonly sentParts: number;
+  /** Model calls charged so far (a tool loop makes several): the next call's index. */
+  readonly modelCalls: number;
+  /** Tool calls recorded (ToolCalled), in order, and the ids of those that ended (ToolCompleted). */
+  readonly toolCalls: readonly { readonly toolUseId: string; readonly name: string }[];
+  readonly toolsCompleted: readonly string[];
 }
 
 /** How a generation ended. */

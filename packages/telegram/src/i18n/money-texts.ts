@@ -105,6 +105,8 @@ const en: MoneyTexts = {
         return "👑 adjustment";
       case "usage":
         return `🔋 ${subject ?? "model"}`;
+      case "tool":
+        return `🛠 ${subject ?? "tool"}`;
       default:
         return kind;
     }
@@ -204,6 +206,8 @@ const ru: MoneyTexts = {
         return "👑 корректировка";
       case "usage":
         return `🔋 ${subject ?? "модель"}`;
+      case "tool":
+        return `🛠 ${subject ?? "инструмент"}`;
       default:
         return kind;
     }
