@@ -9,4 +9,5 @@ export * from "./settings-store.ts";
 export * from "./thread-actor-host.ts";
 export * from "./thread-machine.ts";
 export * from "./thread-session.ts";
+export * from "./tool-box.ts";
 export * from "./user-account-store.ts";

@@ -14,6 +14,8 @@ export interface ReplyTarget {
 export interface AnswerView {
   readonly thinking: string;
   readonly answer: string;
+  /** A one-line note of what is happening (a tool running), shown until the next view. */
+  readonly status?: string;
 }
 
 /** The end of an answer. */
@@ -101,6 +103,10 @@ export interface GenerationTexts {
   interruptedByErrorNotice(errorKind: string, language: string | null): string;
   /** Shown when the model returned no text at all. */
   emptyAnswerNotice(language: string | null): string;
+  /** The status line while tools run (e.g. "🛠 execute_python…"). */
+  toolStatus(toolNames: readonly string[], language: string | null): string;
+  /** Under an answer whose tool loop hit the limit of model calls. */
+  toolLimitNotice(maxCalls: number, language: string | null): string;
 }
 
 /**

@@ -42,4 +42,10 @@ export const generationTexts: GenerationTexts = {
   emptyAnswerNotice(language) {
     return textsFor(language).emptyAnswer;
   },
+  toolStatus(toolNames, language) {
+    return textsFor(language).toolStatus([...new Set(toolNames)].join(", "));
+  },
+  toolLimitNotice(maxCalls, language) {
+    return textsFor(language).toolLimit(maxCalls);
+  },
 };

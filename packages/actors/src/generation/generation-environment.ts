@@ -3,6 +3,7 @@ import type { LlmProvider, ModelInfo } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 import type { AnswerRenderer, BalanceGate, GenerationTexts, UserAccounts } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
+import type { ToolBox } from "../tool-box.ts";
 
 /** Timing and outcome reports of generations, for metrics. */
 export interface GenerationObserver {
@@ -17,6 +18,8 @@ export interface GenerationObserver {
   /** A request was refused by the balance policy. */
   refused?(reason: "insufficient_balance"): void;
   charged?(modelId: string, userAmountNanoUsd: number, estimated: boolean): void;
+  /** A paid tool was charged. */
+  toolCharged?(toolName: string, userAmountNanoUsd: number): void;
 }
 
 /** What generations need, shared by every thread of the process. */
@@ -38,6 +41,10 @@ export interface GenerationEnvironment {
   /** Upper bound on answer tokens (the model's own maximum applies too). */
   readonly maxOutputTokens: number;
   readonly observer?: GenerationObserver;
+  /** The tools offered to the model; without them the model gets none. */
+  readonly tools?: ToolBox;
+  /** Model calls one answer may make in a tool loop (default 10). */
+  readonly maxToolIterations?: number;
   /** Monotonic milliseconds, the clock of {@link TurnTiming}; default `performance.now`. */
   readonly monotonicNow?: () => number;
 }

@@ -1,7 +1,9 @@
 import {
   type BalanceStanding,
   type EventContext,
+  formatUsd,
   mayStartRequest,
+  mayUsePaidTool,
   type ThreadState,
   type UserTurn,
 } from "@bot/domain";
@@ -10,15 +12,22 @@ import {
   type ConversationTurn,
   type DoneDelta,
   LlmError,
+  type LlmRequest,
   type ModelInfo,
   type TokenUsage,
+  type ToolResultPart,
+  type ToolUsePart,
 } from "@bot/llm";
 import type { ReplyTarget, SentMessage } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
+import { type ToolInvocation, type ToolOutcome, toolFailure } from "../tool-box.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
 import type { GenerationEnvironment } from "./generation-environment.ts";
+
+/** Model calls one answer may make when tools are used, unless configured. */
+export const DEFAULT_MAX_TOOL_ITERATIONS = 10;
 
 /** The model a thread answers with: its override, else the user's default, else the registry's. */
 export function chooseModel(
@@ -173,6 +182,11 @@ export async function runGeneration(
 
   let text = "";
   let thinking = "";
+  /** The model call in the loop: 0 for the first; each call is charged under its own index. */
+  let callIndex = 0;
+  /** Whether a model call is streaming now (cancelled between calls, nothing is estimated). */
+  let callInProgress = false;
+  let status: string | undefined;
   let flushedText = 0;
   let flushedThinking = 0;
   let lastFlush = 0;
@@ -190,7 +204,7 @@ export async function runGeneration(
     flushedText = text.length;
     flushedThinking = thinking.length;
     lastFlush = env.clock.now().getTime();
-    render.update({ thinking, answer: text });
+    render.update({ thinking, answer: text, ...(status ? { status } : {}) });
   };
 
   const deliver = async (answer: string, interrupted: boolean, notice: string | null) => {
@@ -214,44 +228,81 @@ export async function runGeneration(
     });
 
   const charge = (usage: TokenUsage, estimated: boolean) =>
-    chargeFor(model, usage, { callIndex: 0, estimated, cacheWriteSubsidy: env.cacheWriteSubsidy() });
+    chargeFor(model, usage, { callIndex, estimated, cacheWriteSubsidy: env.cacheWriteSubsidy() });
+  /** The charge of the call in progress when the answer is cut; none between two calls. */
+  const cutCharges = () => (callInProgress ? [charge(estimate(), true)] : []);
+  const tools = env.tools;
+  const maxCalls = env.maxToolIterations ?? DEFAULT_MAX_TOOL_ITERATIONS;
 
-  try {
-    const built = await buildContext(
+  /** Runs one tool call: the balance check for paid tools, the run, the recorded outcome. */
+  const runTool = async (call: ToolInvocation): Promise<ToolResultPart> => {
+    const started = env.monotonicNow?.() ?? performance.now();
+    let outcome: ToolOutcome;
+    try {
+      if (!tools) outcome = toolFailure("unknown_tool", `no tool named ${call.name} is available`);
+      else if (tools.isPaid(call.name) && env.balances) {
+        const standing = await env.balances.standing(userId, session.lastChargePosition);
+        outcome = mayUsePaidTool(standing)
+          ? await tools.run(call, toolContext)
+          : toolFailure(
+              "insufficient_balance",
+              "The user's balance is below zero, so paid tools cannot run. Tell the user to top up with /pay; free tools still work.",
+              { balance_usd: formatUsd(standing.balance, { decimals: 4 }) },
+            );
+      } else outcome = await tools.run(call, toolContext);
+    } catch (error) {
+      logger.error({ err: error, tool: call.name }, "tool threw instead of reporting a failure");
+      outcome = toolFailure(
+        "failed",
+        `the tool failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const durationMs = (env.monotonicNow?.() ?? performance.now()) - started;
+    await session.execute(
       {
-        model,
-        systemPrompt: {
-          global: globalPrompt,
-          ...(account.personality ? { personality: account.personality } : {}),
-        },
-        turns: toConversation(state),
-        reserveOutputTokens: Math.min(env.maxOutputTokens, model.maxOutputTokens),
-        ...(model.capabilities.thinking === "adaptive" ? { thinking: { mode: "adaptive" as const } } : {}),
-        ...(model.capabilities.effort ? { effort: "high" as const } : {}),
-        metadata: { userId: String(userId) },
+        type: "CompleteToolCall",
+        generationId,
+        toolUseId: call.toolUseId,
+        name: call.name,
+        ok: outcome.ok,
+        errorKind: outcome.ok ? null : (outcome.errorKind ?? "failed"),
+        durationMs,
+        summary: outcome.summary,
+        charge: outcome.charge,
       },
-      (request) => env.provider.countTokens(request, signal),
+      followUp,
     );
-    const now = env.monotonicNow ?? (() => performance.now());
-    const startMs = timing ? now() - timing.windowEndedAt : null;
-    const turnOverheadMs = timing && startMs !== null ? timing.recordMs + startMs : null;
-    const tenths = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
-    logger.info(
-      {
-        // recordMs: receiving and recording the message; startMs: window end to this request.
-        turnOverheadMs: tenths(turnOverheadMs),
-        recordMs: tenths(timing?.recordMs ?? null),
-        startMs: tenths(startMs),
-        inputTokens: built.inputTokens,
-        droppedTurns: built.droppedTurns,
-      },
-      "model request sent",
-    );
-    env.observer?.requestSent?.(generationId, turnOverheadMs);
+    if (outcome.charge) env.observer?.toolCharged?.(call.name, outcome.charge.userAmount);
+    return {
+      type: "tool_result",
+      toolUseId: call.toolUseId,
+      content: outcome.content,
+      ...(outcome.ok ? {} : { isError: true }),
+    };
+  };
+  const toolContext = {
+    userId,
+    threadKey: before.key,
+    generationId,
+    language,
+    signal,
+    logger,
+  };
+
+  /** Streams one model call of the loop into the answer; resolves with its end. */
+  const streamCall = async (request: LlmRequest): Promise<DoneDelta> => {
     let done: DoneDelta | null = null;
-    for await (const delta of env.provider.stream(built.request, signal)) {
+    reported = null;
+    callInProgress = true;
+    // A later call's text starts a new paragraph of the one answer.
+    let separate = text.trim().length > 0;
+    for await (const delta of env.provider.stream(request, signal)) {
       switch (delta.type) {
         case "text":
+          if (separate && delta.text.trim().length > 0) {
+            text += text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+            separate = false;
+          }
           text += delta.text;
           break;
         case "thinking":
@@ -264,9 +315,11 @@ export async function runGeneration(
           done = delta;
           break;
         case "tool_call":
-        case "server_tool_use":
         case "server_tool_result":
-          // No tools are offered yet (the tools issue adds the loop).
+          // Tool calls are taken from the finished turn (`done.content`).
+          break;
+        case "server_tool_use":
+          status = env.texts.toolStatus([delta.name], language);
           break;
         default: {
           const unknown: never = delta;
@@ -286,6 +339,82 @@ export async function runGeneration(
       throw new LlmError("connection", "the stream ended without a final message", {
         beforeFirstToken: text === "",
       });
+    callInProgress = false;
+    return done;
+  };
+
+  try {
+    const built = await buildContext(
+      {
+        model,
+        systemPrompt: {
+          global: globalPrompt,
+          ...(account.personality ? { personality: account.personality } : {}),
+        },
+        turns: toConversation(state),
+        reserveOutputTokens: Math.min(env.maxOutputTokens, model.maxOutputTokens),
+        ...(model.capabilities.thinking === "adaptive" ? { thinking: { mode: "adaptive" as const } } : {}),
+        ...(model.capabilities.effort ? { effort: "high" as const } : {}),
+        metadata: { userId: String(userId) },
+        ...(tools ? { tools: tools.specs({ userId, chatType: state.chatType ?? "private" }) } : {}),
+      },
+      (request) => env.provider.countTokens(request, signal),
+    );
+    const now = env.monotonicNow ?? (() => performance.now());
+    const startMs = timing ? now() - timing.windowEndedAt : null;
+    const turnOverheadMs = timing && startMs !== null ? timing.recordMs + startMs : null;
+    const tenths = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
+    logger.info(
+      {
+        // recordMs: receiving and recording the message; startMs: window end to this request.
+        turnOverheadMs: tenths(turnOverheadMs),
+        recordMs: tenths(timing?.recordMs ?? null),
+        startMs: tenths(startMs),
+        inputTokens: built.inputTokens,
+        droppedTurns: built.droppedTurns,
+      },
+      "model request sent",
+    );
+    env.observer?.requestSent?.(generationId, turnOverheadMs);
+    let messages = built.request.messages;
+    let done: DoneDelta;
+    for (;;) {
+      done = await streamCall({ ...built.request, messages });
+      const calls = done.content.filter((part): part is ToolUsePart => part.type === "tool_use");
+      const wantsTools = done.stopReason === "tool_use" && calls.length > 0;
+      if (!(wantsTools || done.stopReason === "pause_turn") || callIndex + 1 >= maxCalls) break;
+      // The loop goes on: this call is charged now, before any tool runs.
+      await flush();
+      const callCharge = charge(done.usage, false);
+      await session.execute({ type: "ChargeModelCall", generationId, charge: callCharge }, followUp);
+      env.observer?.charged?.(model.id, callCharge.userAmount, false);
+      messages = [...messages, { role: "assistant", content: done.content }];
+      if (wantsTools) {
+        await session.execute(
+          {
+            type: "CallTools",
+            generationId,
+            callIndex,
+            calls: calls.map((call) => ({ toolUseId: call.id, name: call.name, input: call.input })),
+          },
+          followUp,
+        );
+        status = env.texts.toolStatus(
+          calls.map((call) => call.name),
+          language,
+        );
+        render.update({ thinking, answer: text, status });
+        // Every call of one turn runs at once; each records its own outcome.
+        const results = await Promise.all(
+          calls.map((call) => runTool({ toolUseId: call.id, name: call.name, input: call.input })),
+        );
+        status = undefined;
+        if (signal.aborted)
+          throw new LlmError("aborted", "cancelled while tools ran", { beforeFirstToken: false });
+        messages = [...messages, { role: "user", content: results }];
+      }
+      callIndex += 1;
+    }
     await flush();
     const finalCharge = charge(done.usage, false);
     await session.execute(
@@ -300,8 +429,11 @@ export async function runGeneration(
       followUp,
     );
     env.observer?.charged?.(model.id, finalCharge.userAmount, false);
-    const notice =
-      text.trim().length === 0
+    const limitReached =
+      callIndex + 1 >= maxCalls && (done.stopReason === "tool_use" || done.stopReason === "pause_turn");
+    const notice = limitReached
+      ? env.texts.toolLimitNotice(maxCalls, language)
+      : text.trim().length === 0
         ? (env.texts.stopNotice(done.stopReason, language) ?? env.texts.emptyAnswerNotice(language))
         : env.texts.stopNotice(done.stopReason, language);
     await deliver(text, false, notice);
@@ -314,7 +446,6 @@ export async function runGeneration(
     );
     if (aborted) {
       const reason = asCancelReason(signal.reason);
-      const usage = estimate();
       if (reason === "shutdown") {
         await session.execute(
           {
@@ -323,13 +454,13 @@ export async function runGeneration(
             reason: "process_restart",
             errorKind: null,
             detail: "the bot was shutting down",
-            charges: [charge(usage, true)],
+            charges: cutCharges(),
           },
           followUp,
         );
       } else {
         await session.execute(
-          { type: "CancelGeneration", generationId, reason, charges: [charge(usage, true)] },
+          { type: "CancelGeneration", generationId, reason, charges: cutCharges() },
           followUp,
         );
       }
@@ -344,7 +475,7 @@ export async function runGeneration(
         : null;
     logger.warn({ err: error, errorKind: kind }, "generation failed");
     if (text.length === 0 && thinking.length === 0) {
-      const charges = reported ? [charge(reported, false)] : [];
+      const charges = callInProgress && reported ? [charge(reported, false)] : [];
       await session.execute(
         {
           type: "FailGeneration",
@@ -371,7 +502,7 @@ export async function runGeneration(
         reason: "provider_error",
         errorKind: kind,
         detail: String(error),
-        charges: [charge(estimate(), true)],
+        charges: cutCharges(),
       },
       followUp,
     );

@@ -36,6 +36,7 @@ import type {
   GenerationTexts,
   OnMessageSent,
   ReplyTarget,
+  ToolBox,
   UserAccounts,
 } from "../../src/index.ts";
 
@@ -337,6 +338,8 @@ export const texts: GenerationTexts = {
     `[error:${kind}|retry=${retryAfterSeconds}|${language}]`,
   interruptedByErrorNotice: (kind, language) => `[cut-by-error:${kind}|${language}]`,
   emptyAnswerNotice: (language) => `[empty|${language}]`,
+  toolStatus: (names, language) => `[tools:${names.join(",")}|${language}]`,
+  toolLimitNotice: (maxCalls, language) => `[tool-limit:${maxCalls}|${language}]`,
 };
 
 export const globalPrompt = (chatType: "private" | "group" | "supergroup") =>
@@ -361,6 +364,8 @@ export interface EnvironmentParts {
   readonly ids?: IdGenerator;
   readonly logger?: Logger;
   readonly cacheWriteSubsidy?: boolean;
+  readonly tools?: ToolBox;
+  readonly maxToolIterations?: number;
 }
 
 /** A balance gate with a set balance per user; records what it was asked and whom it refused. */
@@ -398,6 +403,8 @@ export function environment(parts: EnvironmentParts): GenerationEnvironment {
     globalPrompt,
     cacheWriteSubsidy: () => parts.cacheWriteSubsidy ?? false,
     maxOutputTokens: 4096,
+    ...(parts.tools ? { tools: parts.tools } : {}),
+    ...(parts.maxToolIterations ? { maxToolIterations: parts.maxToolIterations } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface Texts {
   readonly contextWindowExceeded: string;
   readonly pausedTurn: string;
   readonly emptyAnswer: string;
+  readonly toolStatus: (tools: string) => string;
+  readonly toolLimit: (maxCalls: number) => string;
   readonly errorOverloaded: string;
   readonly errorRateLimited: (retryAfterSeconds: number | null) => string;
   readonly errorTimeout: string;
@@ -82,6 +84,9 @@ const en: Texts = {
   contextWindowExceeded: "This conversation is too long for the model. Send /new to start a fresh one.",
   pausedTurn: "The model paused here. Send a message to let it continue.",
   emptyAnswer: "The model returned an empty answer. Please rephrase your message.",
+  toolStatus: (tools) => `🛠 ${tools}…`,
+  toolLimit: (maxCalls) =>
+    `The answer stopped after ${maxCalls} model calls with tools (the limit). Ask me to continue if you need more.`,
   errorOverloaded: "⏳ The model is overloaded right now. Please try again in a minute.",
   errorRateLimited: (seconds) =>
     seconds
@@ -133,6 +138,9 @@ const ru: Texts = {
   contextWindowExceeded: "Разговор слишком длинный для модели. Отправьте /new, чтобы начать новый.",
   pausedTurn: "Модель остановилась. Отправьте сообщение, чтобы она продолжила.",
   emptyAnswer: "Модель вернула пустой ответ. Попробуйте переформулировать сообщение.",
+  toolStatus: (tools) => `🛠 ${tools}…`,
+  toolLimit: (maxCalls) =>
+    `Ответ остановлен после ${maxCalls} обращений к модели с инструментами (это предел). Попросите продолжить, если нужно.`,
   errorOverloaded: "⏳ Модель сейчас перегружена. Попробуйте через минуту.",
   errorRateLimited: (seconds) =>
     seconds

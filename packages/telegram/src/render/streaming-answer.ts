@@ -22,6 +22,8 @@ import {
 export interface AnswerViewInput {
   readonly thinking: string;
   readonly answer: string;
+  /** A one-line note (a tool running) under the thinking, above the answer. */
+  readonly status?: string | undefined;
 }
 
 /** The end of an answer. */
@@ -143,7 +145,7 @@ export class StreamingAnswer {
       await this.#sendPart(part, this.#committedParts);
       this.#committedParts++;
     }
-    const live = composeStreamingView({ thinking: view.thinking, answer: view.answer });
+    const live = composeStreamingView({ thinking: view.thinking, status: view.status, answer: view.answer });
     if (live.text.trim().length === 0) return;
     if (this.#mode === "draft") {
       try {
