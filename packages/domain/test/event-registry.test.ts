@@ -432,6 +432,8 @@ describe("given the product's domain events", () => {
       "ToolCalled",
       "ToolCompleted",
       "ToolCharged",
+      "FileReceived",
+      "FileDelivered",
       "AnswerMessageSent",
       "AnswerDelivered",
       "ModelPreferenceSet",

@@ -97,6 +97,7 @@ describe("given a new thread", () => {
         text: "hello 1",
         senderLabel: "Ann (@ann)",
         edited: false,
+        fileIds: [],
       },
     ]);
     expect(state.key).toEqual(key);

@@ -203,6 +203,9 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       }
       case "ToolCalled":
       case "ToolCompleted":
+      case "FileReceived":
+      case "FileDelivered":
+        // Files have their own read model (projections/files).
         // The tool calls are in the log (replay-thread shows them); the row keeps the answer.
         break;
       case "AnswerDelivered": {

@@ -116,6 +116,8 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "GenerationRefused":
       case "ToolCalled":
       case "ToolCompleted":
+      case "FileReceived":
+      case "FileDelivered":
       case "AnswerMessageSent":
       case "AnswerDelivered":
         // Only the activity time and revision: their effect is on `messages`, and the

@@ -99,6 +99,16 @@ function describe(event: ThreadEvent, full: boolean): string {
         .join(", ");
       return `gen ${data.generationId} tool ${data.name} (${data.toolUseId}) price table ${data.priceTableVersion}: amount ${usd(data.amount)}, user pays ${usd(data.userAmount)}; ${measured}`;
     }
+    case "FileReceived": {
+      const data = event.data;
+      const origin =
+        data.source === "user"
+          ? `from msg ${data.messageId ?? "?"}`
+          : `made by tool call ${data.toolUseId ?? "?"} (pending delivery)`;
+      return `file ${data.fileId} ${data.kind} ${quote(data.name, full)} ${data.mimeType} ${data.sizeBytes} B ${origin}`;
+    }
+    case "FileDelivered":
+      return `file ${event.data.fileId} delivered as ${event.data.sentAs} in Telegram message ${event.data.telegramMessageId}`;
     case "AnswerMessageSent":
       return `gen ${event.data.generationId} ${event.data.kind === "preview" ? "preview" : `part ${event.data.partIndex}`} sent as Telegram message ${event.data.telegramMessageId}`;
     case "AnswerDelivered": {

@@ -255,6 +255,68 @@ export const AnswerDelivered = defineEvent({
 });
 export type AnswerDelivered = EventOf<typeof AnswerDelivered>;
 
+/** What kind of file it is, as the bot treats it. */
+export const fileKindSchema = z.enum([
+  "photo",
+  "image",
+  "pdf",
+  "text",
+  "spreadsheet",
+  "voice",
+  "audio",
+  "video",
+  "other",
+]);
+export type FileKind = z.infer<typeof fileKindSchema>;
+
+/**
+ * A file entered the thread: a user's photo, document, voice note..., or a file a tool
+ * produced for the user (`source: "assistant"`, pending until FileDelivered). Only
+ * metadata: the bytes live in Telegram (user files, by `telegramFileId`) or in the
+ * bot's file store (tool outputs, by `sha256`).
+ */
+export const FileReceived = defineEvent({
+  type: "FileReceived",
+  schema: z.strictObject({
+    /** Our id of the file in this thread (a UUID), what tools and the model refer to. */
+    fileId: z.uuid(),
+    source: z.enum(["user", "assistant"]),
+    kind: fileKindSchema,
+    name: z.string().min(1).max(255),
+    mimeType: z.string().min(1).max(255),
+    sizeBytes: count,
+    telegramFileId: z.string().min(1).max(512).nullable(),
+    telegramFileUniqueId: z.string().min(1).max(256).nullable(),
+    /** The user message that carried it (user files). */
+    messageId: positiveId.nullable(),
+    /** The content hash in the bot's file store (tool outputs; user files once fetched). */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+    /** The generation and tool call that produced it (tool outputs). */
+    generationId: generationId.nullable(),
+    toolUseId: z.string().min(1).max(128).nullable(),
+    /** Media length in seconds, when Telegram says (voice, audio, video). */
+    durationSeconds: count.nullable(),
+    caption: z.string().max(1024).nullable(),
+  }),
+});
+export type FileReceived = EventOf<typeof FileReceived>;
+
+/** A file a tool produced was sent to the chat. */
+export const FileDelivered = defineEvent({
+  type: "FileDelivered",
+  schema: z.strictObject({
+    fileId: z.uuid(),
+    telegramMessageId: positiveId,
+    telegramFileId: z.string().min(1).max(512),
+    sentAs: z.enum(["photo", "document"]),
+    caption: z.string().max(1024).nullable(),
+  }),
+});
+export type FileDelivered = EventOf<typeof FileDelivered>;
+
 /** A tool name as offered to the model (ours or the provider's). */
 const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/);
 /** The model's id of one tool call (Anthropic `toolu_…`), unique within the generation. */
@@ -342,6 +404,8 @@ export const threadEventDefinitions = [
   ToolCalled,
   ToolCompleted,
   ToolCharged,
+  FileReceived,
+  FileDelivered,
   AnswerMessageSent,
   AnswerDelivered,
 ] as const;

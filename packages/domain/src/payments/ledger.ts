@@ -73,6 +73,8 @@ export function ledgerEntryOf(event: DomainEvent, stream: string): LedgerEntry |
       return entry(event.data.userId, "tool", negateUsd(nanoUsd(event.data.userAmount)), event.data.name);
     case "ToolCalled":
     case "ToolCompleted":
+    case "FileReceived":
+    case "FileDelivered":
     case "ModelPreferenceSet":
     case "PersonalitySet":
     case "PersonalityCleared":

@@ -1,4 +1,6 @@
 import type {
+  FileDelivered,
+  FileReceived,
   MessageReceived,
   ThreadEvent,
   TokenQuantities,
@@ -45,7 +47,12 @@ export interface ToolCallDraft {
 
 /** Everything that can be asked of a thread. */
 export type ThreadCommand =
-  | { readonly type: "ReceiveMessage"; readonly message: MessageReceived["data"] }
+  | {
+      readonly type: "ReceiveMessage";
+      readonly message: MessageReceived["data"];
+      /** Files the message carried (photo, document, voice...), recorded with it. */
+      readonly files?: readonly FileReceived["data"][];
+    }
   | {
       readonly type: "EditMessage";
       readonly messageId: number;
@@ -72,6 +79,15 @@ export type ThreadCommand =
       readonly generationId: string;
       readonly text: string;
       readonly thinking: string;
+    }
+  | {
+      /** A tool produced a file for the user (stored by the bot; pending until delivered). */
+      readonly type: "RecordToolFile";
+      readonly file: FileReceived["data"];
+    }
+  | {
+      readonly type: "RecordFileDelivery";
+      readonly delivery: FileDelivered["data"];
     }
   | {
       /** A model call of a tool loop ended asking for tools: its charge, before the tools run. */
@@ -199,7 +215,13 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
       ) {
         return [];
       }
-      return [{ type: "MessageReceived", data: message }];
+      const files = (command.files ?? []).map(
+        (file): ThreadEventDraft => ({
+          type: "FileReceived",
+          data: { ...file, messageId: message.messageId },
+        }),
+      );
+      return [{ type: "MessageReceived", data: message }, ...files];
     }
     case "EditMessage": {
       if (state.recentUpdateIds.includes(command.updateId)) return [];
@@ -247,6 +269,22 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
           },
         },
       ];
+    }
+    case "RecordToolFile": {
+      const { file } = command;
+      if (file.source !== "assistant" || !file.generationId || !file.sha256) {
+        throw new ThreadRuleViolation(command.type, "a tool output needs its generation and stored content");
+      }
+      requireOpen(state, command.type, file.generationId);
+      if (state.files.some((known) => known.fileId === file.fileId)) return [];
+      return [{ type: "FileReceived", data: file }];
+    }
+    case "RecordFileDelivery": {
+      const file = state.files.find((known) => known.fileId === command.delivery.fileId);
+      if (!file)
+        throw new ThreadRuleViolation(command.type, `no file ${command.delivery.fileId} in this thread`);
+      if (file.delivered) return [];
+      return [{ type: "FileDelivered", data: command.delivery }];
     }
     case "ChargeModelCall":
       requireOpen(state, command.type, command.generationId);

@@ -6,6 +6,7 @@ import {
   DEDUPLICATION_WINDOW,
   type GenerationOutcome,
   type OpenGeneration,
+  type ThreadFile,
   type ThreadState,
   type Turn,
 } from "./thread-state.ts";
@@ -99,6 +100,7 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
         text: data.text,
         senderLabel: senderLabel(data.from),
         edited: false,
+        fileIds: [],
       };
       return {
         ...touched,
@@ -195,6 +197,27 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
     }
     case "ToolCharged":
       return { ...touched, userCost: state.userCost + event.data.userAmount };
+    case "FileReceived": {
+      const data = event.data;
+      if (state.files.some((file) => file.fileId === data.fileId)) return touched;
+      const file: ThreadFile = { ...data, receivedAt: at, delivered: false };
+      const turns =
+        data.source === "user" && data.messageId !== null
+          ? state.turns.map((turn) =>
+              turn.kind === "user" && turn.messageId === data.messageId
+                ? { ...turn, fileIds: [...turn.fileIds, data.fileId] }
+                : turn,
+            )
+          : state.turns;
+      return { ...touched, turns, files: [...state.files, file] };
+    }
+    case "FileDelivered":
+      return {
+        ...touched,
+        files: state.files.map((file) =>
+          file.fileId === event.data.fileId ? { ...file, delivered: true } : file,
+        ),
+      };
     case "ToolCalled": {
       const generation = state.generation;
       if (generation?.generationId !== event.data.generationId) return touched;

@@ -1,3 +1,4 @@
+import type { FileKind } from "../events/thread-events.ts";
 import type { ThreadKey } from "../streams.ts";
 
 /** A user message in the thread's context. */
@@ -12,6 +13,8 @@ export interface UserTurn {
   /** "First (@username)", shown to the model in groups where several people talk. */
   readonly senderLabel: string;
   readonly edited: boolean;
+  /** Files the message carried (ids into {@link ThreadState.files}). */
+  readonly fileIds: readonly string[];
 }
 
 /** An answer of the model in the thread's context. */
@@ -21,6 +24,27 @@ export interface AssistantTurn {
   readonly text: string;
   /** Cut short (cancelled or interrupted): the model sees it was cut. */
   readonly interrupted: boolean;
+}
+
+/** A file of the thread: a user's, or a tool's output (pending until delivered). */
+export interface ThreadFile {
+  readonly fileId: string;
+  readonly source: "user" | "assistant";
+  readonly kind: FileKind;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly sizeBytes: number;
+  readonly telegramFileId: string | null;
+  readonly telegramFileUniqueId: string | null;
+  readonly sha256: string | null;
+  readonly messageId: number | null;
+  readonly generationId: string | null;
+  readonly toolUseId: string | null;
+  readonly durationSeconds: number | null;
+  readonly caption: string | null;
+  readonly receivedAt: string;
+  /** For tool outputs: sent to the chat (FileDelivered). */
+  readonly delivered: boolean;
 }
 
 /** One entry of the conversation the model sees. */
@@ -78,6 +102,8 @@ export interface ThreadState {
   readonly pending: readonly number[];
   readonly generation: OpenGeneration | null;
   readonly undelivered: readonly UndeliveredAnswer[];
+  /** Every file of the thread, oldest first (a context reset keeps them: list_files shows them). */
+  readonly files: readonly ThreadFile[];
   /** Generations already charged (a second charge for one call is refused). */
   readonly chargedCalls: ReadonlySet<string>;
   readonly recentUpdateIds: readonly number[];
@@ -101,6 +127,7 @@ export const initialThreadState: ThreadState = Object.freeze({
   pending: [],
   generation: null,
   undelivered: [],
+  files: [],
   chargedCalls: new Set<string>(),
   recentUpdateIds: [],
   recentMessageIds: [],
