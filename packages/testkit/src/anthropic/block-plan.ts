@@ -46,12 +46,18 @@ function toolBlock(
 /** Plans one block: its start shape, its deltas (text split into tokens) and its final shape. */
 export function planBlock(block: ScriptBlock): PlannedBlock {
   switch (block.type) {
-    case "text":
+    case "text": {
+      const citations = block.citations ?? [];
       return {
         start: { type: "text", text: "", citations: null },
-        deltas: tokenDeltas(splitIntoTokens(block.text), (text) => ({ type: "text_delta", text })),
-        final: { type: "text", text: block.text, citations: null },
+        deltas: [
+          // The API sends a block's citations before the text they back.
+          ...citations.map((citation) => ({ delta: { type: "citations_delta", citation }, token: false })),
+          ...tokenDeltas(splitIntoTokens(block.text), (text) => ({ type: "text_delta", text })),
+        ],
+        final: { type: "text", text: block.text, citations: citations.length > 0 ? [...citations] : null },
       };
+    }
     case "thinking":
       return {
         start: { type: "thinking", thinking: "", signature: "" },
@@ -75,15 +81,24 @@ export function planBlock(block: ScriptBlock): PlannedBlock {
       return toolBlock("tool_use", block.id ?? fakeId("toolu_"), block.name, block.input);
     case "server_tool_use":
       return toolBlock("server_tool_use", block.id ?? fakeId("srvtoolu_"), block.name, block.input);
-    case "web_search_tool_result": {
-      // Result blocks arrive complete in content_block_start, with no deltas.
-      const whole = {
-        type: "web_search_tool_result",
+    case "web_search_tool_result":
+    case "web_fetch_tool_result":
+      return wholeBlock({
+        type: block.type,
         tool_use_id: block.toolUseId,
         content: block.content,
         caller: DIRECT_CALLER,
-      };
-      return { start: whole, deltas: [], final: whole };
-    }
+      });
+    default:
+      return unreachable(block);
   }
+}
+
+/** Result blocks arrive complete in `content_block_start`, with no deltas. */
+function wholeBlock(whole: JsonObject): PlannedBlock {
+  return { start: whole, deltas: [], final: whole };
+}
+
+function unreachable(block: never): never {
+  throw new Error(`fake anthropic: unknown script block ${JSON.stringify(block)}`);
 }

@@ -1,4 +1,7 @@
 import type { ServerResponse } from "node:http";
+import type { FileStore } from "./file-store.ts";
+import type { FilesFaultPlan } from "./files-fault-plan.ts";
+import type { BodyBytes } from "./read-request.ts";
 import type { LiveRecordedRequest } from "./request-log.ts";
 import type { ScriptSource } from "./script-source.ts";
 import type { AnthropicTokenCounter } from "./types.ts";
@@ -7,6 +10,8 @@ import type { AnthropicTokenCounter } from "./types.ts";
 export interface Exchange {
   res: ServerResponse;
   record: LiveRecordedRequest;
+  /** The body as received (capped for uploads); JSON endpoints read `record.body` instead. */
+  body: BodyBytes;
   /** Aborts when the client goes away or the server closes: stop writing. */
   signal: AbortSignal;
 }
@@ -16,4 +21,7 @@ export interface FakeState {
   scripts: ScriptSource;
   countTokens: AnthropicTokenCounter;
   tokensPerSecond: number | undefined;
+  files: FileStore;
+  fileFaults: FilesFaultPlan;
+  maxFileBytes: number;
 }

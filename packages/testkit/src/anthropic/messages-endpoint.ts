@@ -1,5 +1,6 @@
 import { sleep } from "./abortable.ts";
 import type { Exchange, FakeState } from "./exchange.ts";
+import { fileReferenceProblem } from "./file-references.ts";
 import { sendApiError, sendFakeFailure, sendJson } from "./http-replies.ts";
 import { type MessagePlan, planMessage } from "./message-plan.ts";
 import { messagesBodyProblem } from "./request-validation.ts";
@@ -74,12 +75,18 @@ async function answer(exchange: Exchange, state: FakeState, script: AnthropicScr
     case "hang":
       // Never answer: the socket stays open until the client aborts or the server closes it.
       return;
+    default:
+      throw new Error(`fake anthropic: unknown script ${JSON.stringify(script satisfies never)}`);
   }
 }
 
-/** `POST /v1/messages`: validates the body, takes the next script and plays it. */
+/**
+ * `POST /v1/messages`: validates the body (shape, tools, referenced files), takes the next script
+ * and plays it. A rejected body uses no script.
+ */
 export async function answerMessages(exchange: Exchange, state: FakeState): Promise<void> {
-  const problem = messagesBodyProblem(exchange.record.body);
+  const { body } = exchange.record;
+  const problem = messagesBodyProblem(body) ?? fileReferenceProblem(body, state.files);
   if (problem) {
     sendApiError(exchange.res, 400, "invalid_request_error", problem);
     return;

@@ -10,11 +10,36 @@ export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, str
   return flat;
 }
 
-/** The request body as text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** A request body read with a cap on what is kept. */
+export interface BodyBytes {
+  /** The first `maxBytes` bytes (all of them when `truncated` is false). */
+  bytes: Buffer;
+  /** How many bytes the client sent in all. */
+  size: number;
+  /** More than `maxBytes` arrived; the rest was read and dropped. */
+  truncated: boolean;
+}
+
+/**
+ * Reads the body, keeping at most `maxBytes`. The rest is still read (and dropped) rather than the
+ * socket cut: a client still sending would see a reset instead of the 413 the fake answers with.
+ */
+export async function readBodyBytes(
+  req: IncomingMessage,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<BodyBytes> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8");
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (kept >= maxBytes) continue;
+    const piece = kept + buffer.length > maxBytes ? buffer.subarray(0, maxBytes - kept) : buffer;
+    chunks.push(piece);
+    kept += piece.length;
+  }
+  return { bytes: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
 /** The body as a JSON object, `{}` when empty, undefined when it is not a JSON object. */
@@ -28,4 +53,10 @@ export function parseBody(rawBody: string): AnthropicRequestBody | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The boundary of a `multipart/form-data` content type, or undefined for any other body. */
+export function multipartBoundary(contentType: string | undefined): string | undefined {
+  if (contentType === undefined || !/^multipart\/form-data\b/i.test(contentType)) return undefined;
+  return /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
 }

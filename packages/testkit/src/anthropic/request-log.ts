@@ -5,20 +5,34 @@ export type LiveRecordedRequest = {
   -readonly [K in keyof RecordedAnthropicRequest]: RecordedAnthropicRequest[K];
 };
 
-interface Waiter {
-  count: number;
-  resolve: (requests: RecordedAnthropicRequest[]) => void;
+/** What the log needs of a request to describe it in a timeout message. */
+interface Loggable {
+  readonly method: string;
+  readonly path: string;
 }
 
-/** Keeps received requests in order and wakes those waiting for a number of them. */
-export class RequestLog {
-  readonly entries: LiveRecordedRequest[] = [];
-  #waiters: Waiter[] = [];
+interface Waiter<T> {
+  count: number;
+  resolve: (requests: T[]) => void;
+}
+
+/**
+ * Keeps received requests in order and wakes those waiting for a number of them. Generic so the
+ * other fakes (OpenAI) keep their own request shape; `label` names the fake in timeout messages.
+ */
+export class RequestLog<T extends Loggable = LiveRecordedRequest> {
+  readonly entries: T[] = [];
+  readonly #label: string;
+  #waiters: Waiter<T>[] = [];
+
+  constructor(label = "fake anthropic") {
+    this.#label = label;
+  }
 
   /** Records a request and resolves the waits it completes. */
-  add(request: LiveRecordedRequest): void {
+  add(request: T): void {
     this.entries.push(request);
-    const stillWaiting: Waiter[] = [];
+    const stillWaiting: Waiter<T>[] = [];
     for (const waiter of this.#waiters) {
       if (this.entries.length >= waiter.count) waiter.resolve(this.entries.slice(0, waiter.count));
       else stillWaiting.push(waiter);
@@ -27,10 +41,10 @@ export class RequestLog {
   }
 
   /** Resolves with the first `count` requests once they arrived; rejects after `timeoutMs`. */
-  waitFor(count: number, timeoutMs: number): Promise<RecordedAnthropicRequest[]> {
+  waitFor(count: number, timeoutMs: number): Promise<T[]> {
     if (this.entries.length >= count) return Promise.resolve(this.entries.slice(0, count));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
+      const waiter: Waiter<T> = {
         count,
         resolve: (requests) => {
           clearTimeout(timer);
@@ -41,7 +55,7 @@ export class RequestLog {
         this.#waiters = this.#waiters.filter((other) => other !== waiter);
         reject(
           new Error(
-            `fake anthropic: waited ${timeoutMs} ms for ${count} request(s), got ${this.entries.length}: ` +
+            `${this.#label}: waited ${timeoutMs} ms for ${count} request(s), got ${this.entries.length}: ` +
               this.entries.map((entry) => `${entry.method} ${entry.path}`).join(", "),
           ),
         );

@@ -1,3 +1,4 @@
+import { toolsProblem } from "./tool-validation.ts";
 import type { AnthropicRequestBody } from "./types.ts";
 
 /** What the real API would reject with 400 in a `POST /v1/messages` body, or undefined. */
@@ -12,5 +13,5 @@ export function messagesBodyProblem(body: AnthropicRequestBody): string | undefi
 export function countTokensBodyProblem(body: AnthropicRequestBody): string | undefined {
   if (typeof body.model !== "string") return "model: Field required";
   if (!Array.isArray(body.messages)) return "messages: Field required";
-  return undefined;
+  return toolsProblem(body);
 }

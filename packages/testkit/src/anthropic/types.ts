@@ -3,6 +3,8 @@
  * `@anthropic-ai/sdk` 1.14 (`resources/messages/messages.ts`).
  */
 
+import type { FakeAnthropicFiles, RecordedAnthropicUpload } from "./file-types.ts";
+
 /** Why the fake model stopped; the SDK's `StopReason`. */
 export type AnthropicStopReason =
   | "end_turn"
@@ -20,14 +22,33 @@ export interface AnthropicRefusalStopDetails {
   explanation: string | null;
 }
 
+/**
+ * A citation on a text block, passed through as is; the SDK's `TextCitation` (e.g.
+ * `web_search_result_location` with `url`, `title`, `encrypted_index`, `cited_text`).
+ */
+export interface AnthropicScriptCitation {
+  readonly type:
+    | "char_location"
+    | "page_location"
+    | "content_block_location"
+    | "web_search_result_location"
+    | "search_result_location";
+  readonly cited_text: string;
+  readonly [field: string]: unknown;
+}
+
 /** One content block the fake model produces, in script form (streamed as the real API would). */
 export type ScriptBlock =
-  | { type: "text"; text: string }
+  /** Citations stream as `citations_delta`s before the text. */
+  | { type: "text"; text: string; citations?: readonly AnthropicScriptCitation[] }
   | { type: "thinking"; thinking: string; signature: string }
   | { type: "redacted_thinking"; data: string }
   | { type: "tool_use"; id?: string; name: string; input: unknown }
   | { type: "server_tool_use"; id?: string; name: "web_search" | "web_fetch"; input: unknown }
-  | { type: "web_search_tool_result"; toolUseId: string; content: unknown };
+  /** `content`: `web_search_result` objects, or a `web_search_tool_result_error`. */
+  | { type: "web_search_tool_result"; toolUseId: string; content: unknown }
+  /** `content`: a `web_fetch_result` (url, retrieved_at, document), or a `web_fetch_tool_result_error`. */
+  | { type: "web_fetch_tool_result"; toolUseId: string; content: unknown };
 
 /**
  * Usage numbers a script may pin. Unset ones are derived: input from the token estimate of the
@@ -107,11 +128,22 @@ export type AnthropicRequestBody = Readonly<Record<string, unknown>>;
 export interface RecordedAnthropicRequest {
   /** URL path without the query, e.g. `/v1/messages`. */
   readonly path: string;
+  /** Path and query as requested, e.g. `/v1/files?limit=2`. */
+  readonly url: string;
   readonly method: string;
   /** Header names in lower case; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body; `{}` for multipart uploads. */
   readonly body: AnthropicRequestBody;
+  /** The body as text; empty for multipart uploads (see `upload`). */
   readonly rawBody: string;
+  /**
+   * Files the body's messages reference (`image`/`document` sources of type `file`, also inside
+   * tool results, and `container_upload` blocks), in order of appearance without repeats.
+   */
+  readonly fileIds: readonly string[];
+  /** The `file` part of a `POST /v1/files`; null for other requests and for bodies cut at the size cap. */
+  readonly upload: RecordedAnthropicUpload | null;
   /** `Date.now()` when the request arrived. */
   readonly receivedAt: number;
   /** The `request-id` header the fake answered with. */
@@ -140,6 +172,8 @@ export interface FakeAnthropicOptions {
   tokensPerSecond?: number;
   /** Default 0 (any free port). */
   port?: number;
+  /** Largest file `POST /v1/files` accepts; bigger ones get 413. Default 500 MB, the API's limit. */
+  maxFileBytes?: number;
 }
 
 /** A running fake Anthropic Messages API. */
@@ -154,6 +188,8 @@ export interface FakeAnthropic {
   readonly requests: readonly RecordedAnthropicRequest[];
   /** Resolves with the first `count` requests once that many arrived (default timeout 5 s). */
   waitForRequests(count: number, timeoutMs?: number): Promise<RecordedAnthropicRequest[]>;
+  /** The Files API's storage: inspect it, seed it, expire or delete files, inject failures. */
+  readonly files: FakeAnthropicFiles;
   /** Replaces the token counter used by `count_tokens` and for default input usage. */
   countTokens(handler: AnthropicTokenCounter): void;
   /** Stops listening and drops every open connection, hanging ones included. */
