@@ -1,7 +1,7 @@
 /**
  * Conversation history (as the thread stores it) → alternating API messages.
  */
-import type { LlmMessage } from "../provider.ts";
+import type { ContentPart, LlmMessage } from "../provider.ts";
 
 /** One stored turn of a thread, in chronological order. */
 export interface ConversationTurn {
@@ -11,6 +11,8 @@ export interface ConversationTurn {
   readonly interrupted?: boolean;
   /** Who wrote it, in group chats, so the model can tell members apart. */
   readonly senderLabel?: string;
+  /** Images, documents and file texts the user sent with it, placed before the text. */
+  readonly attachments?: readonly ContentPart[];
 }
 
 /** Appended to an interrupted assistant turn. */
@@ -39,14 +41,18 @@ export function turnText(turn: ConversationTurn): string {
  * the previous breakpoint, even after a burst of group messages.
  */
 export function toAlternatingMessages(turns: readonly ConversationTurn[]): MergedMessage[] {
-  const merged: { role: "user" | "assistant"; texts: string[] }[] = [];
+  const merged: { role: "user" | "assistant"; texts: string[]; attachments: ContentPart[] }[] = [];
   for (const turn of turns) {
     const last = merged.at(-1);
-    if (last !== undefined && last.role === turn.role) last.texts.push(turnText(turn));
-    else merged.push({ role: turn.role, texts: [turnText(turn)] });
+    const attachments = turn.attachments ?? [];
+    if (last !== undefined && last.role === turn.role) {
+      last.texts.push(turnText(turn));
+      last.attachments.push(...attachments);
+    } else merged.push({ role: turn.role, texts: [turnText(turn)], attachments: [...attachments] });
   }
-  return merged.map(({ role, texts }) => ({
-    message: { role, content: [{ type: "text", text: texts.join("\n\n") }] },
+  // Attachments first: the model reads an image or document before the question about it.
+  return merged.map(({ role, texts, attachments }) => ({
+    message: { role, content: [...attachments, { type: "text", text: texts.join("\n\n") }] },
     turnCount: texts.length,
   }));
 }
