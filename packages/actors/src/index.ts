@@ -4,6 +4,7 @@ export * from "./generation/generation-environment.ts";
 export * from "./generation/recover-thread.ts";
 export * from "./generation/run-generation.ts";
 export * from "./generation/thread-effects.ts";
+export * from "./generation/tool-context.ts";
 export * from "./ports.ts";
 export * from "./settings-store.ts";
 export * from "./thread-actor-host.ts";

@@ -88,6 +88,26 @@ export interface AnswerRenderer {
   ): Promise<number[]>;
 }
 
+/** Content-addressed bytes of files (tool outputs, fetched user files); the log keeps only hashes. */
+export interface FileStore {
+  /** Stores bytes; resolves with their SHA-256 (hex), the key to read them back. */
+  put(bytes: Uint8Array): Promise<string>;
+  /** The bytes with this hash, or null when the store does not have them. */
+  get(sha256: string): Promise<Buffer | null>;
+}
+
+/** Moving files between Telegram and the bot. */
+export interface FileTransport {
+  /** A user's file from Telegram (by its file_id). */
+  download(telegramFileId: string, signal?: AbortSignal): Promise<Buffer>;
+  /** Sends a file to the chat; resolves once Telegram accepted it. */
+  send(
+    target: ReplyTarget,
+    file: { readonly bytes: Uint8Array; readonly name: string; readonly mimeType: string },
+    options: { readonly as: "photo" | "document"; readonly caption: string | null },
+  ): Promise<{ readonly telegramMessageId: number; readonly telegramFileId: string }>;
+}
+
 /** Reads what the conversation needs from a user's account. */
 export interface UserAccounts {
   account(userId: number): Promise<UserAccountState>;

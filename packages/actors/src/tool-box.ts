@@ -1,4 +1,4 @@
-import type { ThreadKey, ToolChargeDraft } from "@bot/domain";
+import type { FileKind, ThreadFile, ThreadKey, ToolChargeDraft } from "@bot/domain";
 import type { ContentPart, ToolSpec } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 
@@ -10,15 +10,62 @@ export interface ToolInvocation {
   readonly input: unknown;
 }
 
+/** A file a tool made, before it is stored. */
+export interface ToolOutputFile {
+  readonly bytes: Uint8Array;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly kind: FileKind;
+  readonly caption?: string;
+}
+
+/** The thread's files as a tool sees them. */
+export interface ToolFiles {
+  /** Every file of the thread (the user's and pending or delivered tool outputs), oldest first. */
+  list(): readonly ThreadFile[];
+  /** A file's bytes: a user's file is downloaded from Telegram once and kept. */
+  read(fileId: string): Promise<Buffer>;
+  /** Stores a tool output as a pending file of the thread (FileReceived, source "assistant"). */
+  produce(output: ToolOutputFile): Promise<ThreadFile>;
+  /**
+   * Sends a file to the chat as a photo or a document with its caption, and records
+   * FileDelivered once Telegram accepted it.
+   */
+  deliver(
+    fileId: string,
+    options: { readonly as: "photo" | "document"; readonly caption: string | null },
+  ): Promise<{ readonly telegramMessageId: number }>;
+}
+
+/** A long-lived provider session of a tool in this thread (an E2B sandbox). */
+export interface ToolSession {
+  readonly sessionId: string;
+  /** When the provider ends it unless extended, ISO-8601. */
+  readonly expiresAt: string;
+}
+
+/** The thread's tool sessions, recorded as events so a restart finds them again. */
+export interface ToolSessions {
+  /** The open session of `tool` in this thread, if one is recorded and not expired. */
+  current(tool: string): ToolSession | null;
+  /** Records a new (or extended) session. */
+  opened(tool: string, session: ToolSession): Promise<void>;
+  /** Records that the session ended (killed, expired, lost). */
+  closed(tool: string, sessionId: string, reason: string): Promise<void>;
+}
+
 /** Where a tool runs: whose request, which thread, and the signal that cancels it. */
 export interface ToolRunContext {
   readonly userId: number;
   readonly threadKey: ThreadKey;
   readonly generationId: string;
+  readonly toolUseId: string;
   readonly language: string | null;
   /** Aborted by /stop, a new message or shutdown: tools stop and report what they used. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  readonly files: ToolFiles;
+  readonly sessions: ToolSessions;
 }
 
 /**

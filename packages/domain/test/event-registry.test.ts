@@ -434,6 +434,8 @@ describe("given the product's domain events", () => {
       "ToolCharged",
       "FileReceived",
       "FileDelivered",
+      "ToolSessionOpened",
+      "ToolSessionClosed",
       "AnswerMessageSent",
       "AnswerDelivered",
       "ModelPreferenceSet",

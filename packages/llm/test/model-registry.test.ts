@@ -245,3 +245,54 @@ describe("given a model table to validate", () => {
     expect(() => loadModelRegistry([bad])).toThrow(ModelRegistryError);
   });
 });
+
+describe("given the tool prices in the bundled table", () => {
+  it("when a paid tool's prices are read, then they are exact nano-USD under the models' price table version", () => {
+    const python = modelRegistry.toolPrices("execute_python");
+    expect(python).toEqual({
+      priceTableVersion: modelRegistry.defaultModel().priceTableVersion,
+      pricesTakenOn: "2026-11-26",
+      prices: { vcpuSeconds: { nanoUsd: 14_000, per: 1 }, memoryMibSeconds: { nanoUsd: 4_500, per: 1024 } },
+    });
+    expect(modelRegistry.toolPrices("transcribe_audio:whisper-1")?.prices).toEqual({
+      audioSeconds: { nanoUsd: 6_000_000, per: 60 },
+    });
+    expect(modelRegistry.toolPrices("generate_image:gemini-3-pro-image")?.prices.images4k).toEqual({
+      nanoUsd: 240_000_000,
+      per: 1,
+    });
+    expect(modelRegistry.toolPrices("nope")).toBeUndefined();
+  });
+
+  it("when a table prices a tool twice or names a bad quantity, then loading fails", () => {
+    const table = (tools: unknown) => ({
+      priceTableVersion: "anthropic-2026-11-26",
+      provider: "anthropic",
+      source: "test",
+      models: [
+        {
+          id: "m",
+          displayName: "M",
+          contextWindow: 1000,
+          maxOutputTokens: 100,
+          pricesPerMTokUsd: { input: "1", output: "1", cacheWrite5m: "1", cacheWrite1h: "1", cacheRead: "1" },
+          capabilities: { thinking: "none", effort: false, vision: false },
+          default: true,
+          pricesTakenOn: "2026-11-26",
+        },
+      ],
+      tools,
+    });
+    const row = {
+      quantities: { seconds: { usd: "0.01", per: 1 } },
+      pricesTakenOn: "2026-11-26",
+      source: "t",
+    };
+    expect(() =>
+      loadModelRegistry([table({ execute_python: row })]).toolPrices("execute_python"),
+    ).not.toThrow();
+    expect(() =>
+      loadModelRegistry([table({ execute_python: { ...row, quantities: { "bad unit": { usd: "1" } } } })]),
+    ).toThrow(ModelRegistryError);
+  });
+});

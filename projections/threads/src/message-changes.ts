@@ -205,6 +205,8 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "ToolSessionOpened":
+      case "ToolSessionClosed":
         // Files have their own read model (projections/files).
         // The tool calls are in the log (replay-thread shows them); the row keeps the answer.
         break;

@@ -118,6 +118,8 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "ToolSessionOpened":
+      case "ToolSessionClosed":
       case "AnswerMessageSent":
       case "AnswerDelivered":
         // Only the activity time and revision: their effect is on `messages`, and the

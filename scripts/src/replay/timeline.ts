@@ -107,6 +107,10 @@ function describe(event: ThreadEvent, full: boolean): string {
           : `made by tool call ${data.toolUseId ?? "?"} (pending delivery)`;
       return `file ${data.fileId} ${data.kind} ${quote(data.name, full)} ${data.mimeType} ${data.sizeBytes} B ${origin}`;
     }
+    case "ToolSessionOpened":
+      return `tool ${event.data.tool} session ${event.data.sessionId} open until ${event.data.expiresAt}`;
+    case "ToolSessionClosed":
+      return `tool ${event.data.tool} session ${event.data.sessionId} closed (${event.data.reason})`;
     case "FileDelivered":
       return `file ${event.data.fileId} delivered as ${event.data.sentAs} in Telegram message ${event.data.telegramMessageId}`;
     case "AnswerMessageSent":

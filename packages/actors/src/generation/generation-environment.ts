@@ -1,7 +1,14 @@
 import type { Clock, IdGenerator } from "@bot/domain";
 import type { LlmProvider, ModelInfo } from "@bot/llm";
 import type { Logger } from "@bot/observability";
-import type { AnswerRenderer, BalanceGate, GenerationTexts, UserAccounts } from "../ports.ts";
+import type {
+  AnswerRenderer,
+  BalanceGate,
+  FileStore,
+  FileTransport,
+  GenerationTexts,
+  UserAccounts,
+} from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 import type { ToolBox } from "../tool-box.ts";
 
@@ -43,6 +50,10 @@ export interface GenerationEnvironment {
   readonly observer?: GenerationObserver;
   /** The tools offered to the model; without them the model gets none. */
   readonly tools?: ToolBox;
+  /** Where file bytes are kept (tool outputs, fetched user files); needed by file tools. */
+  readonly fileStore?: FileStore;
+  /** Telegram file download and upload; needed by user files and file delivery. */
+  readonly fileTransport?: FileTransport;
   /** Model calls one answer may make in a tool loop (default 10). */
   readonly maxToolIterations?: number;
   /** Monotonic milliseconds, the clock of {@link TurnTiming}; default `performance.now`. */

@@ -4,6 +4,7 @@ import {
   formatUsd,
   mayStartRequest,
   mayUsePaidTool,
+  type ThreadKey,
   type ThreadState,
   type UserTurn,
 } from "@bot/domain";
@@ -22,9 +23,10 @@ import type { ReplyTarget, SentMessage } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
-import { type ToolInvocation, type ToolOutcome, toolFailure } from "../tool-box.ts";
+import { type ToolInvocation, type ToolOutcome, type ToolRunContext, toolFailure } from "../tool-box.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
 import type { GenerationEnvironment } from "./generation-environment.ts";
+import { toolFiles, toolSessions } from "./tool-context.ts";
 
 /** Model calls one answer may make when tools are used, unless configured. */
 export const DEFAULT_MAX_TOOL_ITERATIONS = 10;
@@ -243,13 +245,13 @@ export async function runGeneration(
       else if (tools.isPaid(call.name) && env.balances) {
         const standing = await env.balances.standing(userId, session.lastChargePosition);
         outcome = mayUsePaidTool(standing)
-          ? await tools.run(call, toolContext)
+          ? await tools.run(call, toolContext(call))
           : toolFailure(
               "insufficient_balance",
               "The user's balance is below zero, so paid tools cannot run. Tell the user to top up with /pay; free tools still work.",
               { balance_usd: formatUsd(standing.balance, { decimals: 4 }) },
             );
-      } else outcome = await tools.run(call, toolContext);
+      } else outcome = await tools.run(call, toolContext(call));
     } catch (error) {
       logger.error({ err: error, tool: call.name }, "tool threw instead of reporting a failure");
       outcome = toolFailure(
@@ -280,14 +282,17 @@ export async function runGeneration(
       ...(outcome.ok ? {} : { isError: true }),
     };
   };
-  const toolContext = {
+  const toolContext = (call: ToolInvocation): ToolRunContext => ({
     userId,
-    threadKey: before.key,
+    threadKey: before.key as ThreadKey,
     generationId,
+    toolUseId: call.toolUseId,
     language,
     signal,
-    logger,
-  };
+    logger: logger.child({ tool: call.name, toolUseId: call.toolUseId }),
+    files: toolFiles(env, session, { generationId, toolUseId: call.toolUseId, target }, followUp, signal),
+    sessions: toolSessions(env, session, followUp),
+  });
 
   /** Streams one model call of the loop into the answer; resolves with its end. */
   const streamCall = async (request: LlmRequest): Promise<DoneDelta> => {

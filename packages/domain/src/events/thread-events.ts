@@ -317,6 +317,31 @@ export const FileDelivered = defineEvent({
 });
 export type FileDelivered = EventOf<typeof FileDelivered>;
 
+/**
+ * A tool opened (or extended) a long-lived provider session for this thread, e.g. the
+ * E2B sandbox execute_python reuses while it is alive.
+ */
+export const ToolSessionOpened = defineEvent({
+  type: "ToolSessionOpened",
+  schema: z.strictObject({
+    tool: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+    sessionId: z.string().min(1).max(256),
+    expiresAt: z.iso.datetime({ offset: true }),
+  }),
+});
+export type ToolSessionOpened = EventOf<typeof ToolSessionOpened>;
+
+/** A tool's provider session ended (killed, expired, lost). */
+export const ToolSessionClosed = defineEvent({
+  type: "ToolSessionClosed",
+  schema: z.strictObject({
+    tool: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+    sessionId: z.string().min(1).max(256),
+    reason: z.string().min(1).max(200),
+  }),
+});
+export type ToolSessionClosed = EventOf<typeof ToolSessionClosed>;
+
 /** A tool name as offered to the model (ours or the provider's). */
 const toolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/);
 /** The model's id of one tool call (Anthropic `toolu_…`), unique within the generation. */
@@ -406,6 +431,8 @@ export const threadEventDefinitions = [
   ToolCharged,
   FileReceived,
   FileDelivered,
+  ToolSessionOpened,
+  ToolSessionClosed,
   AnswerMessageSent,
   AnswerDelivered,
 ] as const;

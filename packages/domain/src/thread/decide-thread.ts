@@ -4,6 +4,8 @@ import type {
   MessageReceived,
   ThreadEvent,
   TokenQuantities,
+  ToolSessionClosed,
+  ToolSessionOpened,
   UnitPrice,
   UsageCharged,
 } from "../events/thread-events.ts";
@@ -89,6 +91,8 @@ export type ThreadCommand =
       readonly type: "RecordFileDelivery";
       readonly delivery: FileDelivered["data"];
     }
+  | { readonly type: "OpenToolSession"; readonly session: ToolSessionOpened["data"] }
+  | { readonly type: "CloseToolSession"; readonly session: ToolSessionClosed["data"] }
   | {
       /** A model call of a tool loop ended asking for tools: its charge, before the tools run. */
       readonly type: "ChargeModelCall";
@@ -286,6 +290,15 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
       if (file.delivered) return [];
       return [{ type: "FileDelivered", data: command.delivery }];
     }
+    case "OpenToolSession": {
+      const known = state.toolSessions[command.session.tool];
+      if (known?.sessionId === command.session.sessionId && known.expiresAt === command.session.expiresAt)
+        return [];
+      return [{ type: "ToolSessionOpened", data: command.session }];
+    }
+    case "CloseToolSession":
+      if (state.toolSessions[command.session.tool]?.sessionId !== command.session.sessionId) return [];
+      return [{ type: "ToolSessionClosed", data: command.session }];
     case "ChargeModelCall":
       requireOpen(state, command.type, command.generationId);
       return chargeEvents(state, command.generationId, [command.charge]);

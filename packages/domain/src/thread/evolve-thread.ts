@@ -211,6 +211,19 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
           : state.turns;
       return { ...touched, turns, files: [...state.files, file] };
     }
+    case "ToolSessionOpened":
+      return {
+        ...touched,
+        toolSessions: {
+          ...state.toolSessions,
+          [event.data.tool]: { sessionId: event.data.sessionId, expiresAt: event.data.expiresAt },
+        },
+      };
+    case "ToolSessionClosed": {
+      if (state.toolSessions[event.data.tool]?.sessionId !== event.data.sessionId) return touched;
+      const { [event.data.tool]: _closed, ...open } = state.toolSessions;
+      return { ...touched, toolSessions: open };
+    }
     case "FileDelivered":
       return {
         ...touched,

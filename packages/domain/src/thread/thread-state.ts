@@ -104,6 +104,8 @@ export interface ThreadState {
   readonly undelivered: readonly UndeliveredAnswer[];
   /** Every file of the thread, oldest first (a context reset keeps them: list_files shows them). */
   readonly files: readonly ThreadFile[];
+  /** Open provider sessions of tools (an E2B sandbox), by tool name. */
+  readonly toolSessions: Readonly<Record<string, { readonly sessionId: string; readonly expiresAt: string }>>;
   /** Generations already charged (a second charge for one call is refused). */
   readonly chargedCalls: ReadonlySet<string>;
   readonly recentUpdateIds: readonly number[];
@@ -128,6 +130,7 @@ export const initialThreadState: ThreadState = Object.freeze({
   generation: null,
   undelivered: [],
   files: [],
+  toolSessions: {},
   chargedCalls: new Set<string>(),
   recentUpdateIds: [],
   recentMessageIds: [],

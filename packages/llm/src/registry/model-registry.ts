@@ -3,7 +3,7 @@
  * to integer nano-USD per token. A malformed table or an unrepresentable price throws
  * when this module is first imported, so a bad deploy fails before serving anyone.
  */
-import type { NanoUsd } from "@bot/domain";
+import { type NanoUsd, parseUsd, type ToolPrices, type UnitPrice } from "@bot/domain";
 import type { ProviderName } from "../provider.ts";
 import anthropicModels from "./anthropic-models.json" with { type: "json" };
 import { type ModelTable, modelTableSchema, type PricesPerMTok } from "./model-table-schema.ts";
@@ -60,12 +60,21 @@ export class UnknownModelError extends Error {
   }
 }
 
-/** Validated, converted models; look-ups by id. */
+/** A paid tool's prices, converted to nano-USD, and the price table they come from. */
+export interface ToolPriceList {
+  readonly priceTableVersion: string;
+  readonly prices: ToolPrices;
+  readonly pricesTakenOn: string;
+}
+
+/** Validated, converted models (and tool prices); look-ups by id. */
 export class ModelRegistry {
   readonly #byId: ReadonlyMap<string, ModelInfo>;
   readonly #default: ModelInfo;
+  readonly #tools: ReadonlyMap<string, ToolPriceList>;
 
-  constructor(models: readonly ModelInfo[]) {
+  constructor(models: readonly ModelInfo[], tools: ReadonlyMap<string, ToolPriceList> = new Map()) {
+    this.#tools = tools;
     const byId = new Map<string, ModelInfo>();
     for (const model of models) {
       if (byId.has(model.id)) throw new ModelRegistryError(`model "${model.id}" is listed twice`);
@@ -85,6 +94,15 @@ export class ModelRegistry {
     const model = this.#byId.get(id);
     if (model === undefined) throw new UnknownModelError(id);
     return model;
+  }
+
+  /**
+   * The prices of a paid tool (`name`, or `name:model` when the price depends on the
+   * provider's model); undefined when the tables have none — a paid tool without prices
+   * must not run.
+   */
+  toolPrices(name: string): ToolPriceList | undefined {
+    return this.#tools.get(name);
   }
 
   /** The model with this id, or undefined (e.g. for a stale user preference). */
@@ -109,6 +127,7 @@ export class ModelRegistry {
  */
 export function loadModelRegistry(tables: readonly unknown[]): ModelRegistry {
   const models: ModelInfo[] = [];
+  const tools = new Map<string, ToolPriceList>();
   for (const [index, raw] of tables.entries()) {
     const parsed = modelTableSchema.safeParse(raw);
     if (!parsed.success) {
@@ -117,8 +136,26 @@ export function loadModelRegistry(tables: readonly unknown[]): ModelRegistry {
       });
     }
     models.push(...toModels(parsed.data));
+    for (const [name, row] of Object.entries(parsed.data.tools ?? {})) {
+      if (tools.has(name)) throw new ModelRegistryError(`tool prices of "${name}" are listed twice`);
+      const prices: Record<string, UnitPrice> = {};
+      for (const [unit, price] of Object.entries(row.quantities)) {
+        const nano = parseUsd(price.usd);
+        if (!Number.isSafeInteger(nano)) {
+          throw new ModelRegistryError(
+            `${parsed.data.priceTableVersion}/${name}.${unit}: price out of range`,
+          );
+        }
+        prices[unit] = { nanoUsd: nano, per: price.per };
+      }
+      tools.set(name, {
+        priceTableVersion: parsed.data.priceTableVersion,
+        prices,
+        pricesTakenOn: row.pricesTakenOn,
+      });
+    }
   }
-  return new ModelRegistry(models);
+  return new ModelRegistry(models, tools);
 }
 
 function toModels(table: ModelTable): ModelInfo[] {

@@ -45,12 +45,27 @@ export const modelRowSchema = z.strictObject({
   notes: z.string().optional(),
 });
 
+/** One priced quantity of a tool: `usd` for every `per` units (e.g. "0.006" per 60 audio seconds). */
+export const toolUnitPriceSchema = z.strictObject({ usd: decimalUsd, per: positiveInt.default(1) });
+
+/** A paid tool's price list: quantity name → unit price, with where it was read. */
+export const toolPriceRowSchema = z.strictObject({
+  quantities: z.record(z.string().regex(/^[a-zA-Z0-9_]{1,64}$/), toolUnitPriceSchema),
+  pricesTakenOn: isoDate,
+  source: z.string().min(1),
+});
+
 /** A whole table: one provider, one price table version. */
 export const modelTableSchema = z.strictObject({
   priceTableVersion: z.string().regex(/^[a-z]+-\d{4}-\d{2}-\d{2}(-[a-z0-9]+)?$/, "e.g. anthropic-2026-11-26"),
   provider: z.enum(["anthropic", "openai", "google"]),
   source: z.string().min(1),
   models: z.array(modelRowSchema).min(1),
+  /**
+   * Prices of the paid tools (by tool name, or `tool:model` when the price depends on the
+   * provider's model), under the same price table version as the models.
+   */
+  tools: z.record(z.string().regex(/^[a-z_]{1,64}(:[a-zA-Z0-9._-]{1,64})?$/), toolPriceRowSchema).optional(),
 });
 
 /** A parsed (not yet converted) model table. */
