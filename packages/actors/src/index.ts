@@ -1,4 +1,5 @@
 export * from "./decider-store.ts";
+export * from "./generation/attachments.ts";
 export * from "./generation/charges.ts";
 export * from "./generation/generation-environment.ts";
 export * from "./generation/recover-thread.ts";

@@ -6,7 +6,7 @@ import type {
   ThreadKey,
   ThreadState,
 } from "@bot/domain";
-import { threadStream } from "@bot/domain";
+import { type FileReceived, threadStream } from "@bot/domain";
 import type { EventStore } from "@bot/eventstore";
 import type { Logger } from "@bot/observability";
 import { type Actor, createActor, fromPromise, waitFor } from "xstate";
@@ -175,11 +175,15 @@ export class ThreadActorHost {
   async receiveMessage(
     message: MessageReceived["data"],
     context: EventContext,
+    files: readonly FileReceived["data"][] = [],
   ): Promise<"recorded" | "duplicate"> {
     const receivedAt = this.#now();
     const key = { chatId: message.chatId, topicId: message.topicId, userId: message.userId };
     const thread = await this.#thread(key);
-    const result = await thread.session.execute({ type: "ReceiveMessage", message }, context);
+    const result = await thread.session.execute(
+      { type: "ReceiveMessage", message, ...(files.length > 0 ? { files } : {}) },
+      context,
+    );
     if (result.events.length === 0) return "duplicate";
     thread.batch.recordMs ??= this.#now() - receivedAt;
     this.#running(thread).send({ type: "MESSAGE_RECORDED" });

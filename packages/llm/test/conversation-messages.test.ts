@@ -44,3 +44,25 @@ describe("given stored turns", () => {
     expect(toAlternatingMessages([])).toEqual([]);
   });
 });
+
+describe("given user turns with files", () => {
+  const image = { type: "image" as const, base64: { mediaType: "image/png", data: "AAAA" } };
+  const label = { type: "text" as const, text: "[file f1: a.png]" };
+
+  it("when a turn has a caption, then its attachments come before its text in the same message", () => {
+    const [merged] = toAlternatingMessages([
+      { role: "user", text: "What is it?", attachments: [label, image] },
+    ]);
+    expect(merged?.message.content).toEqual([label, image, { type: "text", text: "What is it?" }]);
+    expect(merged?.turnCount).toBe(1);
+  });
+
+  it("when a file comes without a caption and a question follows, then no empty-message stand-in is added and both turns are counted", () => {
+    const [merged] = toAlternatingMessages([
+      { role: "user", text: "", attachments: [label, image] },
+      { role: "user", text: "Describe it" },
+    ]);
+    expect(merged?.message.content).toEqual([label, image, { type: "text", text: "Describe it" }]);
+    expect(merged?.turnCount).toBe(2);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ThreadActorHost, UserAccountStore } from "@bot/actors";
+import type { IdGenerator } from "@bot/domain";
 import type { ModelInfo } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 import { type Texts, textsFor } from "@bot/telegram";
@@ -22,6 +23,8 @@ export interface BotDeps {
   readonly botInfo: UserFromGetMe;
   readonly money: MoneyDeps;
   readonly broadcaster: Broadcaster;
+  /** Ids for new facts (file ids); injected so tests can predict them. */
+  readonly ids: IdGenerator;
 }
 
 /** The texts in the language of the update's user. */

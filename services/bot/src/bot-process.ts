@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import {
   type GenerationEnvironment,
   SettingsStore,
@@ -23,6 +24,8 @@ import { Broadcaster } from "./admin/broadcaster.ts";
 import { createBotMetrics } from "./bot-metrics.ts";
 import { publishCommands } from "./command-registry.ts";
 import { createBot } from "./create-bot.ts";
+import { DiskFileStore } from "./files/disk-file-store.ts";
+import { TelegramFileTransport } from "./files/telegram-file-transport.ts";
 import { generationTexts } from "./generation-texts.ts";
 import { ReadModelBalanceGate } from "./money/balance-gate.ts";
 import { BalanceReader, type WaitForProjection } from "./money/balance-reader.ts";
@@ -160,8 +163,16 @@ export async function startBot(
       invoiceTtlMs: config.money.invoiceTtlMinutes * 60_000,
       metrics: botMetrics.payments,
     });
+    const fileStore = new DiskFileStore(join(config.dataDir, "files"));
     const env: GenerationEnvironment = {
       provider,
+      fileStore,
+      fileTransport: new TelegramFileTransport({
+        api: bot.api,
+        token,
+        apiRoot: config.endpoints.telegramApiRoot,
+        store: fileStore,
+      }),
       models,
       renderer: new TelegramAnswerRenderer(bot.api, logger, config.bot.cadence),
       users,
@@ -195,6 +206,7 @@ export async function startBot(
       metrics: botMetrics,
       botInfo: bot.botInfo,
       broadcaster,
+      ids: randomIds,
       money: {
         users,
         settings,

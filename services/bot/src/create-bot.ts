@@ -7,6 +7,7 @@ import { announceFeature } from "./features/announce.ts";
 import { balanceFeature } from "./features/balance.ts";
 import { chatFeature } from "./features/chat.ts";
 import { editsFeature } from "./features/edits.ts";
+import { filesFeature } from "./features/files.ts";
 import { modelFeature } from "./features/model.ts";
 import { newContextFeature } from "./features/new-context.ts";
 import { payFeature } from "./features/pay.ts";
@@ -105,6 +106,7 @@ export function createBot(bot: Bot, deps: BotDeps): Bot {
   bot.use(personalityFeature(deps));
   bot.use(editsFeature(deps));
   bot.use(chatFeature(deps));
+  bot.use(filesFeature(deps));
   bot.use(unsupportedFeature(deps));
   return bot;
 }

@@ -19,11 +19,13 @@ import {
   type ToolResultPart,
   type ToolUsePart,
 } from "@bot/llm";
+import type { Logger } from "@bot/observability";
 import type { ReplyTarget, SentMessage } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
 import { type ToolInvocation, type ToolOutcome, type ToolRunContext, toolFailure } from "../tool-box.ts";
+import { attachmentsFor } from "./attachments.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
 import type { GenerationEnvironment } from "./generation-environment.ts";
 import { toolFiles, toolSessions } from "./tool-context.ts";
@@ -63,13 +65,30 @@ function lastUserTurn(state: ThreadState, messageIds: readonly number[]): UserTu
   return turns[turns.length - 1];
 }
 
-function toConversation(state: ThreadState): ConversationTurn[] {
+/** The thread's turns as the model sees them, user files attached to their messages. */
+async function toConversation(
+  env: GenerationEnvironment,
+  state: ThreadState,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<ConversationTurn[]> {
   const group = state.chatType !== "private";
-  return state.turns.map((turn) =>
-    turn.kind === "user"
-      ? { role: "user", text: turn.text, ...(group ? { senderLabel: turn.senderLabel } : {}) }
-      : { role: "assistant", text: turn.text, interrupted: turn.interrupted },
-  );
+  const turns: ConversationTurn[] = [];
+  for (const turn of state.turns) {
+    if (turn.kind === "assistant") {
+      turns.push({ role: "assistant", text: turn.text, interrupted: turn.interrupted });
+      continue;
+    }
+    const files = turn.fileIds.flatMap((id) => state.files.filter((file) => file.fileId === id));
+    const attachments = files.length > 0 ? await attachmentsFor(env, files, signal, logger) : [];
+    turns.push({
+      role: "user",
+      text: turn.text,
+      ...(group ? { senderLabel: turn.senderLabel } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    });
+  }
+  return turns;
 }
 
 function asCancelReason(reason: unknown): CancelReason {
@@ -356,7 +375,7 @@ export async function runGeneration(
           global: globalPrompt,
           ...(account.personality ? { personality: account.personality } : {}),
         },
-        turns: toConversation(state),
+        turns: await toConversation(env, state, signal, logger),
         reserveOutputTokens: Math.min(env.maxOutputTokens, model.maxOutputTokens),
         ...(model.capabilities.thinking === "adaptive" ? { thinking: { mode: "adaptive" as const } } : {}),
         ...(model.capabilities.effort ? { effort: "high" as const } : {}),

@@ -41,18 +41,28 @@ export function turnText(turn: ConversationTurn): string {
  * the previous breakpoint, even after a burst of group messages.
  */
 export function toAlternatingMessages(turns: readonly ConversationTurn[]): MergedMessage[] {
-  const merged: { role: "user" | "assistant"; texts: string[]; attachments: ContentPart[] }[] = [];
+  const merged: { role: "user" | "assistant"; texts: string[]; attachments: ContentPart[]; turns: number }[] =
+    [];
   for (const turn of turns) {
     const last = merged.at(-1);
     const attachments = turn.attachments ?? [];
+    // A file sent without a caption is its own message: no "[empty message]" stand-in.
+    const texts = turn.text === "" && attachments.length > 0 && !turn.interrupted ? [] : [turnText(turn)];
     if (last !== undefined && last.role === turn.role) {
-      last.texts.push(turnText(turn));
+      last.texts.push(...texts);
       last.attachments.push(...attachments);
-    } else merged.push({ role: turn.role, texts: [turnText(turn)], attachments: [...attachments] });
+      last.turns += 1;
+    } else merged.push({ role: turn.role, texts, attachments: [...attachments], turns: 1 });
   }
   // Attachments first: the model reads an image or document before the question about it.
-  return merged.map(({ role, texts, attachments }) => ({
-    message: { role, content: [...attachments, { type: "text", text: texts.join("\n\n") }] },
-    turnCount: texts.length,
+  return merged.map(({ role, texts, attachments, turns }) => ({
+    message: {
+      role,
+      content: [
+        ...attachments,
+        ...(texts.length > 0 ? [{ type: "text" as const, text: texts.join("\n\n") }] : []),
+      ],
+    },
+    turnCount: turns,
   }));
 }

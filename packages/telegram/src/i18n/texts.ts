@@ -26,6 +26,8 @@ export interface Texts {
   readonly personalityTooLong: (length: number, max: number) => string;
   readonly personalityClearButton: string;
   readonly unsupportedMessage: string;
+  readonly fileTooLarge: (name: string, megabytes: string) => string;
+  readonly fileUnsupportedImage: (name: string, mimeType: string) => string;
   readonly unknownCommand: (command: string) => string;
   readonly interruptedLabel: string;
   readonly cutAtMaxTokens: string;
@@ -76,7 +78,11 @@ const en: Texts = {
   personalityTooLong: (length, max) => `That is too long (${length} characters): the limit is ${max}.`,
   personalityClearButton: "🗑 Remove it",
   unsupportedMessage:
-    "I can read text messages for now. Stickers, photos, voice and files are not supported yet — please describe it in words.",
+    "I read text, photos, documents (PDF, images, text and code, spreadsheets), voice notes, audio and video. Stickers, locations, contacts and polls I cannot use — please describe it in words.",
+  fileTooLarge: (name, megabytes) =>
+    `${name} is ${megabytes} MB: Telegram lets bots download files up to 20 MB. Send a smaller or compressed file.`,
+  fileUnsupportedImage: (name, mimeType) =>
+    `${name} is a ${mimeType} image, which the model cannot read. Send it as a photo, or as a JPEG, PNG, GIF or WebP file.`,
   unknownCommand: (command) => `Unknown command /${command}. /help lists the commands.`,
   interruptedLabel: "interrupted",
   cutAtMaxTokens: "✂️ The answer reached the length limit and was cut here. Ask me to continue.",
@@ -130,7 +136,11 @@ const ru: Texts = {
   personalityTooLong: (length, max) => `Слишком длинно (${length} симв.): максимум ${max}.`,
   personalityClearButton: "🗑 Удалить",
   unsupportedMessage:
-    "Пока я понимаю только текстовые сообщения. Стикеры, фото, голосовые и файлы пока не поддерживаются — опишите это словами.",
+    "Я понимаю текст, фото, документы (PDF, изображения, текст и код, таблицы), голосовые, аудио и видео. Стикеры, геопозиции, контакты и опросы я использовать не могу — опишите это словами.",
+  fileTooLarge: (name, megabytes) =>
+    `${name} весит ${megabytes} МБ: Telegram разрешает ботам скачивать файлы до 20 МБ. Отправьте файл поменьше или сжатый.`,
+  fileUnsupportedImage: (name, mimeType) =>
+    `${name} — изображение ${mimeType}, которое модель не читает. Отправьте его как фото или файлом JPEG, PNG, GIF или WebP.`,
   unknownCommand: (command) => `Неизвестная команда /${command}. Список команд: /help.`,
   interruptedLabel: "прервано",
   cutAtMaxTokens: "✂️ Ответ достиг предела длины и обрезан здесь. Попросите продолжить.",

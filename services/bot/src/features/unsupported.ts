@@ -14,12 +14,6 @@ export function unsupportedFeature(deps: BotDeps, gate = new RateGate(60_000)): 
     const message = ctx.msg;
     const content =
       message.sticker ??
-      message.photo ??
-      message.document ??
-      message.voice ??
-      message.video ??
-      message.video_note ??
-      message.audio ??
       message.animation ??
       message.location ??
       message.contact ??

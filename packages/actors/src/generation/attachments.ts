@@ -1,0 +1,112 @@
+import type { ThreadFile } from "@bot/domain";
+import type { ContentPart } from "@bot/llm";
+import type { Logger } from "@bot/observability";
+import type { GenerationEnvironment } from "./generation-environment.ts";
+import { readThreadFile } from "./tool-context.ts";
+
+/** The largest image the model takes inline (Anthropic's per-image limit). */
+export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+/** The largest PDF the model takes inline. */
+export const MAX_INLINE_PDF_BYTES = 32 * 1024 * 1024;
+/** Characters of a text file put into the prompt; the rest is left to tools. */
+export const MAX_INLINE_TEXT_CHARS = 100_000;
+
+const INLINE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
+
+/** The line that names a file for the model, so its tools can refer to it by id. */
+export function fileLabel(file: ThreadFile): string {
+  const duration = file.durationSeconds === null ? "" : `, ${file.durationSeconds} s`;
+  return `[file ${file.fileId}: ${file.name} (${file.kind}, ${file.mimeType}, ${file.sizeBytes} bytes${duration})]`;
+}
+
+/** What tools can do with a file the model does not read directly. */
+function toolHint(file: ThreadFile): string {
+  switch (file.kind) {
+    case "spreadsheet":
+      return "Use preview_file or execute_python to read it.";
+    case "voice":
+    case "audio":
+    case "video":
+      return "Use transcribe_audio to hear it.";
+    case "photo":
+    case "image":
+    case "pdf":
+    case "text":
+    case "other":
+      return "Tools can read it by its file id (execute_python gets it under /tmp/inputs).";
+    default: {
+      const unknown: never = file.kind;
+      throw new Error(`unknown file kind ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The content parts that show a user's files to the model, each after a label with its
+ * file id: images and PDFs inline (base64), text files as text (cut at
+ * {@link MAX_INLINE_TEXT_CHARS}), anything else as a note of what tools can do with it.
+ * A file that cannot be read becomes a note saying so; it never fails the answer.
+ */
+export async function attachmentsFor(
+  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport">,
+  files: readonly ThreadFile[],
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<ContentPart[]> {
+  const parts: ContentPart[] = [];
+  for (const file of files) {
+    const label: ContentPart = { type: "text", text: fileLabel(file) };
+    const inline =
+      ((file.kind === "photo" || file.kind === "image") && INLINE_IMAGE_TYPES.has(file.mimeType)) ||
+      file.kind === "pdf" ||
+      file.kind === "text";
+    if (!inline) {
+      parts.push({ type: "text", text: `${fileLabel(file)} ${toolHint(file)}` });
+      continue;
+    }
+    const limit =
+      file.kind === "pdf"
+        ? MAX_INLINE_PDF_BYTES
+        : file.kind === "text"
+          ? Number.POSITIVE_INFINITY
+          : MAX_INLINE_IMAGE_BYTES;
+    if (file.sizeBytes > limit) {
+      parts.push({
+        type: "text",
+        text: `${fileLabel(file)} It is ${megabytes(file.sizeBytes)} MB, more than the model reads at once. ${toolHint(file)}`,
+      });
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readThreadFile(env, file, signal);
+    } catch (error) {
+      logger.warn({ err: error, fileId: file.fileId }, "could not read a file for the model");
+      parts.push({ type: "text", text: `${fileLabel(file)} (its content could not be fetched just now)` });
+      continue;
+    }
+    if (file.kind === "text") {
+      const text = bytes.toString("utf8");
+      const cut = text.length > MAX_INLINE_TEXT_CHARS;
+      parts.push({
+        type: "text",
+        text: `${fileLabel(file)}\n\`\`\`\n${cut ? text.slice(0, MAX_INLINE_TEXT_CHARS) : text}\n\`\`\`${
+          cut ? `\n[cut after ${MAX_INLINE_TEXT_CHARS} of ${text.length} characters; ${toolHint(file)}]` : ""
+        }`,
+      });
+      continue;
+    }
+    parts.push(label, {
+      type: file.kind === "pdf" ? "document" : "image",
+      base64: {
+        mediaType: file.kind === "pdf" ? "application/pdf" : file.mimeType,
+        data: bytes.toString("base64"),
+      },
+    });
+  }
+  return parts;
+}

@@ -1,0 +1,128 @@
+import { threadStream } from "@bot/domain";
+import { textsFor } from "@bot/telegram";
+import { describe, expect, it } from "vitest";
+import { botForSuite, FAST_ENV } from "./bot-harness.ts";
+import {
+  messageRequests,
+  nthRequest,
+  privateThread,
+  readStreamEvents,
+  requestMessages,
+  sentMatching,
+  sleep,
+  withBotLogs,
+} from "./e2e-support.ts";
+
+const en = textsFor("en");
+/** A 1x1 PNG: small, valid, recognisable in the request. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+const PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+
+interface Block {
+  readonly type: string;
+  readonly text?: string;
+  readonly source?: { readonly type: string; readonly media_type?: string; readonly data?: string };
+}
+
+describe("given users sending files", () => {
+  const bot = botForSuite({ env: FAST_ENV });
+
+  it("when a photo arrives with a question, then the model gets the image before the question, labelled with its file id, and the file is in the log", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5101, first_name: "Pic", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "A single pixel." }] });
+    bot.telegram.pushPhoto({ chat, from: user, bytes: PNG, caption: "What is in this picture?" });
+
+    const request = await withBotLogs(bot.logs, nthRequest(bot.anthropic, 1));
+    await sentMatching(bot.telegram, chat.id, (text) => text === "A single pixel.");
+    const last = requestMessages(request).at(-1);
+    const blocks = (last?.content ?? []) as readonly Block[];
+    expect(blocks.map((block) => block.type)).toEqual(["text", "image", "text"]);
+    expect(blocks[0]?.text).toMatch(
+      /^\[file [0-9a-f-]{36}: photo-\d+\.jpg \(photo, image\/jpeg, \d+ bytes\)\]$/,
+    );
+    expect(blocks[1]?.source).toMatchObject({ type: "base64", data: PNG.toString("base64") });
+    expect(blocks[2]?.text).toBe("What is in this picture?");
+
+    expect(await bot.kill("SIGTERM")).toBe(0);
+    const events = await readStreamEvents(bot.dataDir, threadStream(privateThread(user.id)));
+    expect(events.slice(0, 2).map((event) => event.type)).toEqual(["MessageReceived", "FileReceived"]);
+    expect(events[1]?.data).toMatchObject({
+      source: "user",
+      kind: "photo",
+      caption: "What is in this picture?",
+      sizeBytes: PNG.length,
+    });
+    await bot.start();
+  });
+
+  it("when a PDF and a code file arrive, then the PDF goes as a document block and the code as text", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5102, first_name: "Doc", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    const before = messageRequests(bot.anthropic).length;
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "Read both." }] });
+    bot.telegram.pushDocument({
+      chat,
+      from: user,
+      bytes: PDF,
+      fileName: "report.pdf",
+      mimeType: "application/pdf",
+    });
+    bot.telegram.pushDocument({
+      chat,
+      from: user,
+      bytes: Buffer.from("print('hello')\n"),
+      fileName: "hello.py",
+      mimeType: "text/x-python",
+      caption: "Compare these",
+    });
+
+    const request = await nthRequest(bot.anthropic, before + 1);
+    const blocks = (requestMessages(request).at(-1)?.content ?? []) as readonly Block[];
+    expect(blocks.map((block) => block.type)).toEqual(["text", "document", "text", "text"]);
+    expect(blocks[1]?.source).toMatchObject({ type: "base64", media_type: "application/pdf" });
+    expect(blocks[2]?.text).toContain("print('hello')");
+    expect(blocks[3]?.text).toBe("Compare these");
+  });
+
+  it("when a file is over Telegram's 20 MB bot limit or an image format the model cannot read, then the user is told why and nothing is asked of the model", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5103, first_name: "Big", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    const before = messageRequests(bot.anthropic).length;
+    bot.telegram.pushDocument({
+      chat,
+      from: user,
+      bytes: Buffer.alloc(21 * 1024 * 1024),
+      fileName: "huge.bin",
+      mimeType: "application/octet-stream",
+    });
+    await sentMatching(bot.telegram, chat.id, (text) => text === en.fileTooLarge("huge.bin", "21.0"));
+    bot.telegram.pushDocument({
+      chat,
+      from: user,
+      bytes: Buffer.from("heic"),
+      fileName: "pic.heic",
+      mimeType: "image/heic",
+    });
+    await sentMatching(
+      bot.telegram,
+      chat.id,
+      (text) => text === en.fileUnsupportedImage("pic.heic", "image/heic"),
+    );
+    bot.telegram.pushSticker({ chat, from: user });
+    await sentMatching(bot.telegram, chat.id, (text) => text === en.unsupportedMessage);
+    await sleep(300);
+    expect(messageRequests(bot.anthropic)).toHaveLength(before);
+  });
+});
