@@ -434,6 +434,8 @@ describe("given the product's domain events", () => {
       "ToolCharged",
       "FileReceived",
       "FileDelivered",
+      "FileUploaded",
+      "ProviderFileDeleted",
       "ToolSessionOpened",
       "ToolSessionClosed",
       "AnswerMessageSent",

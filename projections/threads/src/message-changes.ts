@@ -205,6 +205,8 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "FileUploaded":
+      case "ProviderFileDeleted":
       case "ToolSessionOpened":
       case "ToolSessionClosed":
         // Files have their own read model (projections/files).

@@ -118,6 +118,8 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "FileUploaded":
+      case "ProviderFileDeleted":
       case "ToolSessionOpened":
       case "ToolSessionClosed":
       case "AnswerMessageSent":

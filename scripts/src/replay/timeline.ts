@@ -107,6 +107,12 @@ function describe(event: ThreadEvent, full: boolean): string {
           : `made by tool call ${data.toolUseId ?? "?"} (pending delivery)`;
       return `file ${data.fileId} ${data.kind} ${quote(data.name, full)} ${data.mimeType} ${data.sizeBytes} B ${origin}`;
     }
+    case "FileUploaded":
+      return `file ${event.data.fileId} uploaded to ${event.data.provider} as ${event.data.providerFileId}${
+        event.data.expiresAt ? ` (expires ${event.data.expiresAt})` : ""
+      }`;
+    case "ProviderFileDeleted":
+      return `file ${event.data.fileId}: ${event.data.provider} copy ${event.data.providerFileId} deleted (${event.data.reason})`;
     case "ToolSessionOpened":
       return `tool ${event.data.tool} session ${event.data.sessionId} open until ${event.data.expiresAt}`;
     case "ToolSessionClosed":

@@ -304,6 +304,34 @@ export const FileReceived = defineEvent({
 });
 export type FileReceived = EventOf<typeof FileReceived>;
 
+/**
+ * A thread file was uploaded to a provider's file store (Anthropic Files API), so
+ * requests refer to it by id instead of carrying its bytes every turn.
+ */
+export const FileUploaded = defineEvent({
+  type: "FileUploaded",
+  schema: z.strictObject({
+    fileId: z.uuid(),
+    provider: z.enum(["anthropic", "openai", "google"]),
+    providerFileId: z.string().min(1).max(256),
+    /** When the provider deletes it by itself, if it says; null: kept until we delete it. */
+    expiresAt: z.iso.datetime({ offset: true }).nullable(),
+  }),
+});
+export type FileUploaded = EventOf<typeof FileUploaded>;
+
+/** A provider-side copy of a thread file is gone: deleted by the clean-up job, or found missing. */
+export const ProviderFileDeleted = defineEvent({
+  type: "ProviderFileDeleted",
+  schema: z.strictObject({
+    fileId: z.uuid(),
+    provider: z.enum(["anthropic", "openai", "google"]),
+    providerFileId: z.string().min(1).max(256),
+    reason: z.enum(["expired", "retention", "missing"]),
+  }),
+});
+export type ProviderFileDeleted = EventOf<typeof ProviderFileDeleted>;
+
 /** A file a tool produced was sent to the chat. */
 export const FileDelivered = defineEvent({
   type: "FileDelivered",
@@ -431,6 +459,8 @@ export const threadEventDefinitions = [
   ToolCharged,
   FileReceived,
   FileDelivered,
+  FileUploaded,
+  ProviderFileDeleted,
   ToolSessionOpened,
   ToolSessionClosed,
   AnswerMessageSent,

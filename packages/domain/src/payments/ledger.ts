@@ -75,6 +75,8 @@ export function ledgerEntryOf(event: DomainEvent, stream: string): LedgerEntry |
     case "ToolCompleted":
     case "FileReceived":
     case "FileDelivered":
+    case "FileUploaded":
+    case "ProviderFileDeleted":
     case "ToolSessionOpened":
     case "ToolSessionClosed":
     case "ModelPreferenceSet":

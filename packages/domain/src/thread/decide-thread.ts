@@ -1,7 +1,9 @@
 import type {
   FileDelivered,
   FileReceived,
+  FileUploaded,
   MessageReceived,
+  ProviderFileDeleted,
   ThreadEvent,
   TokenQuantities,
   ToolSessionClosed,
@@ -91,6 +93,8 @@ export type ThreadCommand =
       readonly type: "RecordFileDelivery";
       readonly delivery: FileDelivered["data"];
     }
+  | { readonly type: "RecordUpload"; readonly upload: FileUploaded["data"] }
+  | { readonly type: "RecordProviderFileDeleted"; readonly deletion: ProviderFileDeleted["data"] }
   | { readonly type: "OpenToolSession"; readonly session: ToolSessionOpened["data"] }
   | { readonly type: "CloseToolSession"; readonly session: ToolSessionClosed["data"] }
   | {
@@ -289,6 +293,19 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
         throw new ThreadRuleViolation(command.type, `no file ${command.delivery.fileId} in this thread`);
       if (file.delivered) return [];
       return [{ type: "FileDelivered", data: command.delivery }];
+    }
+    case "RecordUpload": {
+      const file = state.files.find((known) => known.fileId === command.upload.fileId);
+      if (!file)
+        throw new ThreadRuleViolation(command.type, `no file ${command.upload.fileId} in this thread`);
+      if (file.uploads.some((upload) => upload.providerFileId === command.upload.providerFileId)) return [];
+      return [{ type: "FileUploaded", data: command.upload }];
+    }
+    case "RecordProviderFileDeleted": {
+      const file = state.files.find((known) => known.fileId === command.deletion.fileId);
+      if (!file?.uploads.some((upload) => upload.providerFileId === command.deletion.providerFileId))
+        return [];
+      return [{ type: "ProviderFileDeleted", data: command.deletion }];
     }
     case "OpenToolSession": {
       const known = state.toolSessions[command.session.tool];

@@ -200,7 +200,7 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
     case "FileReceived": {
       const data = event.data;
       if (state.files.some((file) => file.fileId === data.fileId)) return touched;
-      const file: ThreadFile = { ...data, receivedAt: at, delivered: false };
+      const file: ThreadFile = { ...data, receivedAt: at, delivered: false, uploads: [] };
       const turns =
         data.source === "user" && data.messageId !== null
           ? state.turns.map((turn) =>
@@ -210,6 +210,34 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
             )
           : state.turns;
       return { ...touched, turns, files: [...state.files, file] };
+    }
+    case "FileUploaded": {
+      const { fileId, provider, providerFileId, expiresAt } = event.data;
+      return {
+        ...touched,
+        files: state.files.map((file) =>
+          file.fileId === fileId
+            ? {
+                ...file,
+                uploads: [
+                  ...file.uploads.filter((upload) => upload.provider !== provider),
+                  { provider, providerFileId, expiresAt },
+                ],
+              }
+            : file,
+        ),
+      };
+    }
+    case "ProviderFileDeleted": {
+      const { fileId, providerFileId } = event.data;
+      return {
+        ...touched,
+        files: state.files.map((file) =>
+          file.fileId === fileId
+            ? { ...file, uploads: file.uploads.filter((upload) => upload.providerFileId !== providerFileId) }
+            : file,
+        ),
+      };
     }
     case "ToolSessionOpened":
       return {

@@ -45,6 +45,12 @@ export interface ThreadFile {
   readonly receivedAt: string;
   /** For tool outputs: sent to the chat (FileDelivered). */
   readonly delivered: boolean;
+  /** Provider-side copies (Anthropic Files API ids) still believed to exist. */
+  readonly uploads: readonly {
+    readonly provider: "anthropic" | "openai" | "google";
+    readonly providerFileId: string;
+    readonly expiresAt: string | null;
+  }[];
 }
 
 /** One entry of the conversation the model sees. */
