@@ -232,6 +232,23 @@ export type LlmDelta =
   | UsageDelta
   | DoneDelta;
 
+/** A file in the provider's own store (Anthropic Files API), referenced by id in requests. */
+export interface ProviderFile {
+  readonly providerFileId: string;
+  /** When the provider drops it by itself; null when it keeps it until deleted. */
+  readonly expiresAt: string | null;
+}
+
+/** The provider's file store; throws {@link LlmError} only. */
+export interface ProviderFileStore {
+  upload(
+    file: { readonly bytes: Uint8Array; readonly name: string; readonly mimeType: string },
+    signal?: AbortSignal,
+  ): Promise<ProviderFile>;
+  /** Deletes a file; one that is already gone counts as deleted. */
+  delete(providerFileId: string, signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * A model vendor behind one interface. Both methods throw {@link LlmError} only.
  *
@@ -243,6 +260,8 @@ export interface LlmProvider {
   stream(request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmDelta>;
   /** Input tokens the request would use (system, tools and messages), from the provider's counter. */
   countTokens(request: LlmRequest, signal?: AbortSignal): Promise<number>;
+  /** Where images and documents can be uploaded once and referenced by id; absent: inline only. */
+  readonly files?: ProviderFileStore;
 }
 
 /** True for deltas that show content to the user (everything but usage and done). */

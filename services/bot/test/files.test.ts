@@ -26,13 +26,18 @@ const PDF = Buffer.from(
 interface Block {
   readonly type: string;
   readonly text?: string;
-  readonly source?: { readonly type: string; readonly media_type?: string; readonly data?: string };
+  readonly source?: {
+    readonly type: string;
+    readonly media_type?: string;
+    readonly data?: string;
+    readonly file_id?: string;
+  };
 }
 
 describe("given users sending files", () => {
   const bot = botForSuite({ env: FAST_ENV });
 
-  it("when a photo arrives with a question, then the model gets the image before the question, labelled with its file id, and the file is in the log", {
+  it("when a photo arrives with a question, then it is uploaded once to the Files API and the model gets it before the question, labelled with its file id; a follow-up reuses the upload", {
     timeout: 60_000,
   }, async () => {
     const user = bot.telegram.user({ id: 5101, first_name: "Pic", language_code: "en" });
@@ -48,12 +53,24 @@ describe("given users sending files", () => {
     expect(blocks[0]?.text).toMatch(
       /^\[file [0-9a-f-]{36}: photo-\d+\.jpg \(photo, image\/jpeg, \d+ bytes\)\]$/,
     );
-    expect(blocks[1]?.source).toMatchObject({ type: "base64", data: PNG.toString("base64") });
+    const fileId = blocks[1]?.source?.file_id ?? "";
+    expect(blocks[1]?.source).toEqual({ type: "file", file_id: fileId });
+    expect(bot.anthropic.files.get(fileId)?.bytes.equals(PNG)).toBe(true);
     expect(blocks[2]?.text).toBe("What is in this picture?");
+
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "Still one pixel." }] });
+    bot.telegram.pushText({ chat, from: user, text: "And now?" });
+    const followUp = await nthRequest(bot.anthropic, 2);
+    expect(followUp.fileIds).toEqual([fileId]);
+    expect(bot.anthropic.files.list()).toHaveLength(1);
+    await sentMatching(bot.telegram, chat.id, (text) => text === "Still one pixel.");
 
     expect(await bot.kill("SIGTERM")).toBe(0);
     const events = await readStreamEvents(bot.dataDir, threadStream(privateThread(user.id)));
     expect(events.slice(0, 2).map((event) => event.type)).toEqual(["MessageReceived", "FileReceived"]);
+    expect(events.filter((event) => event.type === "FileUploaded").map((event) => event.data)).toEqual([
+      expect.objectContaining({ provider: "anthropic", providerFileId: fileId }),
+    ]);
     expect(events[1]?.data).toMatchObject({
       source: "user",
       kind: "photo",
@@ -63,12 +80,19 @@ describe("given users sending files", () => {
     await bot.start();
   });
 
-  it("when a PDF and a code file arrive, then the PDF goes as a document block and the code as text", {
+  it("when a PDF and a code file arrive and the upload fails, then the PDF goes inline as a document block and the code as text", {
     timeout: 60_000,
   }, async () => {
     const user = bot.telegram.user({ id: 5102, first_name: "Doc", language_code: "en" });
     const chat = bot.telegram.privateChat(user);
     const before = messageRequests(bot.anthropic).length;
+    bot.anthropic.files.fail(
+      "upload",
+      { status: 500, errorType: "api_error", message: "storage down" },
+      {
+        times: 10,
+      },
+    );
     bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "Read both." }] });
     bot.telegram.pushDocument({
       chat,

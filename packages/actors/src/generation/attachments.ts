@@ -1,5 +1,5 @@
 import type { ThreadFile } from "@bot/domain";
-import type { ContentPart } from "@bot/llm";
+import type { ContentPart, ProviderFile } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 import type { GenerationEnvironment } from "./generation-environment.ts";
 import { readThreadFile } from "./tool-context.ts";
@@ -15,6 +15,19 @@ const INLINE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "ima
 
 function megabytes(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
+}
+
+/** Provider copies within this long of their expiry are not used (a request may take that long). */
+const UPLOAD_EXPIRY_MARGIN_MS = 60 * 60_000;
+
+/** A provider copy of the file that will still exist when the request is read, if any. */
+function usableUpload(file: ThreadFile, now: number): string | undefined {
+  const upload = file.uploads.find(
+    (candidate) =>
+      candidate.provider === "anthropic" &&
+      (candidate.expiresAt === null || Date.parse(candidate.expiresAt) - UPLOAD_EXPIRY_MARGIN_MS > now),
+  );
+  return upload?.providerFileId;
 }
 
 /** The line that names a file for the model, so its tools can refer to it by id. */
@@ -52,10 +65,11 @@ function toolHint(file: ThreadFile): string {
  * A file that cannot be read becomes a note saying so; it never fails the answer.
  */
 export async function attachmentsFor(
-  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport">,
+  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport" | "provider" | "clock">,
   files: readonly ThreadFile[],
   signal: AbortSignal,
   logger: Logger,
+  recordUpload?: (fileId: string, upload: ProviderFile) => Promise<void>,
 ): Promise<ContentPart[]> {
   const parts: ContentPart[] = [];
   for (const file of files) {
@@ -81,6 +95,11 @@ export async function attachmentsFor(
       });
       continue;
     }
+    const kept = file.kind === "text" ? undefined : usableUpload(file, env.clock.now().getTime());
+    if (kept) {
+      parts.push(label, { type: file.kind === "pdf" ? "document" : "image", fileId: kept });
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = await readThreadFile(env, file, signal);
@@ -100,8 +119,21 @@ export async function attachmentsFor(
       });
       continue;
     }
+    const type = file.kind === "pdf" ? "document" : "image";
+    const files = env.provider.files;
+    if (files && recordUpload) {
+      // Uploaded once, then referenced by id: later turns do not carry the bytes again.
+      try {
+        const uploaded = await files.upload({ bytes, name: file.name, mimeType: file.mimeType }, signal);
+        await recordUpload(file.fileId, uploaded);
+        parts.push(label, { type, fileId: uploaded.providerFileId });
+        continue;
+      } catch (error) {
+        logger.warn({ err: error, fileId: file.fileId }, "file upload failed; sending the file inline");
+      }
+    }
     parts.push(label, {
-      type: file.kind === "pdf" ? "document" : "image",
+      type,
       base64: {
         mediaType: file.kind === "pdf" ? "application/pdf" : file.mimeType,
         data: bytes.toString("base64"),

@@ -15,6 +15,7 @@ import {
   LlmError,
   type LlmRequest,
   type ModelInfo,
+  type ProviderFile,
   type TokenUsage,
   type ToolResultPart,
   type ToolUsePart,
@@ -68,10 +69,18 @@ function lastUserTurn(state: ThreadState, messageIds: readonly number[]): UserTu
 /** The thread's turns as the model sees them, user files attached to their messages. */
 async function toConversation(
   env: GenerationEnvironment,
-  state: ThreadState,
+  session: ThreadSession,
+  context: EventContext,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<ConversationTurn[]> {
+  const state = session.state;
+  const recordUpload = async (fileId: string, upload: ProviderFile) => {
+    await session.execute(
+      { type: "RecordUpload", upload: { fileId, provider: env.provider.name, ...upload } },
+      context,
+    );
+  };
   const group = state.chatType !== "private";
   const turns: ConversationTurn[] = [];
   for (const turn of state.turns) {
@@ -80,7 +89,8 @@ async function toConversation(
       continue;
     }
     const files = turn.fileIds.flatMap((id) => state.files.filter((file) => file.fileId === id));
-    const attachments = files.length > 0 ? await attachmentsFor(env, files, signal, logger) : [];
+    const attachments =
+      files.length > 0 ? await attachmentsFor(env, files, signal, logger, recordUpload) : [];
     turns.push({
       role: "user",
       text: turn.text,
@@ -375,7 +385,7 @@ export async function runGeneration(
           global: globalPrompt,
           ...(account.personality ? { personality: account.personality } : {}),
         },
-        turns: await toConversation(env, state, signal, logger),
+        turns: await toConversation(env, session, followUp, signal, logger),
         reserveOutputTokens: Math.min(env.maxOutputTokens, model.maxOutputTokens),
         ...(model.capabilities.thinking === "adaptive" ? { thinking: { mode: "adaptive" as const } } : {}),
         ...(model.capabilities.effort ? { effort: "high" as const } : {}),

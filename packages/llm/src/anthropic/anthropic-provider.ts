@@ -11,10 +11,16 @@
  * `ping` events, so the idle limit must exceed the longest silent phase (e.g. thinking
  * with display "omitted", a slow server-side web search).
  */
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { toFile } from "@anthropic-ai/sdk";
 import { IdleWatchdog } from "../idle-watchdog.ts";
 import { LlmError } from "../llm-error.ts";
-import { isContentDelta, type LlmDelta, type LlmProvider, type LlmRequest } from "../provider.ts";
+import {
+  isContentDelta,
+  type LlmDelta,
+  type LlmProvider,
+  type LlmRequest,
+  type ProviderFileStore,
+} from "../provider.ts";
 import {
   type AnthropicServerToolVersions,
   buildAnthropicRequest,
@@ -95,6 +101,29 @@ export class AnthropicProvider implements LlmProvider {
       watchdog.dispose();
     }
   }
+
+  /** The Files API: uploads referenced as `{source: {type: "file", file_id}}`. */
+  readonly files: ProviderFileStore = {
+    upload: async (file, signal) => {
+      try {
+        const uploaded = await this.#client.files.upload(
+          { file: await toFile(file.bytes, file.name, { type: file.mimeType }) },
+          { signal: signal ?? null },
+        );
+        return { providerFileId: uploaded.id, expiresAt: uploaded.expires_at ?? null };
+      } catch (error) {
+        throw mapAnthropicError(error, { beforeFirstToken: true, callerAborted: signal?.aborted === true });
+      }
+    },
+    delete: async (providerFileId, signal) => {
+      try {
+        await this.#client.files.delete(providerFileId, null, { signal: signal ?? null });
+      } catch (error) {
+        if (error instanceof Anthropic.NotFoundError) return;
+        throw mapAnthropicError(error, { beforeFirstToken: true, callerAborted: signal?.aborted === true });
+      }
+    },
+  };
 
   /** Input tokens of the request via `POST /v1/messages/count_tokens` (system, tools, messages). */
   async countTokens(request: LlmRequest, signal?: AbortSignal): Promise<number> {
