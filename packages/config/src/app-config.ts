@@ -83,6 +83,22 @@ export interface Endpoints {
   readonly googleGeminiBaseUrl?: string;
   /** `E2B_API_URL`. */
   readonly e2bApiUrl?: string;
+  /** `E2B_SANDBOX_URL`: where sandboxes are reached (a proxy, the test fake); unset: E2B's. */
+  readonly e2bSandboxUrl?: string;
+}
+
+/** The tools offered to the model; each paid tool needs its provider's key. */
+export interface ToolsConfig {
+  /** `TOOL_MAX_ITERATIONS`, default 10: model calls per answer in a tool loop. */
+  readonly maxIterations: number;
+  /** `TRANSCRIPTION_MODEL`, default whisper-1 (voice notes, transcribe_audio; needs OPENAI_API_KEY). */
+  readonly transcriptionModel: "whisper-1" | "gpt-transcribe";
+  /** `IMAGE_MODEL`, default gemini-3-pro-image (generate_image; needs GEMINI_API_KEY). */
+  readonly imageModel: string;
+  /** `WEB_SEARCH_MAX_USES`, default 5 per answer; 0 turns web search off. */
+  readonly webSearchMaxUses: number;
+  /** `WEB_FETCH_MAX_USES`, default 5 per answer; 0 turns web fetch off. */
+  readonly webFetchMaxUses: number;
 }
 
 /**
@@ -111,6 +127,7 @@ export interface AppConfig {
   readonly endpoints: Endpoints;
   readonly bot: BotConfig;
   readonly money: MoneyConfig;
+  readonly tools: ToolsConfig;
   /** `REDIS_URL` (secret): Redis for rate limits and short-lived input states; unset: in memory. */
   readonly redisUrl?: string;
   /** Where each provided setting came from (never the value); unset settings are absent. */
@@ -189,6 +206,14 @@ export function buildAppConfig(settings: Settings, sources: SettingSources, cwd:
       ...defined("openaiBaseUrl", settings.OPENAI_BASE_URL),
       ...defined("googleGeminiBaseUrl", settings.GOOGLE_GEMINI_BASE_URL),
       ...defined("e2bApiUrl", settings.E2B_API_URL),
+      ...defined("e2bSandboxUrl", settings.E2B_SANDBOX_URL),
+    },
+    tools: {
+      maxIterations: settings.TOOL_MAX_ITERATIONS,
+      transcriptionModel: settings.TRANSCRIPTION_MODEL,
+      imageModel: settings.IMAGE_MODEL,
+      webSearchMaxUses: settings.WEB_SEARCH_MAX_USES,
+      webFetchMaxUses: settings.WEB_FETCH_MAX_USES,
     },
     bot: {
       ...(settings.TELEGRAM_WEBHOOK_URL === undefined

@@ -53,6 +53,17 @@ export const settingsSchema = z.object({
   GOOGLE_GEMINI_BASE_URL: httpUrl().optional(),
   E2B_API_KEY: z.string().optional(),
   E2B_API_URL: httpUrl().optional(),
+  E2B_SANDBOX_URL: httpUrl().optional(),
+  TOOL_MAX_ITERATIONS: integerIn(1, 50).default(10),
+  TRANSCRIPTION_MODEL: z
+    .enum(["whisper-1", "gpt-transcribe"], { error: "expected whisper-1 or gpt-transcribe (the priced models)" })
+    .default("whisper-1"),
+  IMAGE_MODEL: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a Gemini image model id such as gemini-3-pro-image" })
+    .default("gemini-3-pro-image"),
+  WEB_SEARCH_MAX_USES: integerIn(0, 20).default(5),
+  WEB_FETCH_MAX_USES: integerIn(0, 20).default(5),
   PAYMENT_PAYLOAD_SECRET: z.string().optional(),
   TELEGRAM_WEBHOOK_URL: urlWithScheme(["https", "http"], "an https:// URL Telegram can reach").optional(),
   TELEGRAM_WEBHOOK_SECRET: z

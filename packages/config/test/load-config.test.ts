@@ -47,6 +47,13 @@ describe("given an empty environment and no secret files", () => {
         maxOutputTokens: 16_000,
       },
       money: { starterBalance: 100_000_000, privilegedUsers: [], invoiceTtlMinutes: 60 },
+      tools: {
+        maxIterations: 10,
+        transcriptionModel: "whisper-1",
+        imageModel: "gemini-3-pro-image",
+        webSearchMaxUses: 5,
+        webFetchMaxUses: 5,
+      },
       sources: {},
     });
   });

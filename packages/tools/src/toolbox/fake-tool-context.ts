@@ -1,0 +1,153 @@
+/**
+ * An in-memory {@link ToolRunContext} for tool tests: files kept as bytes, deliveries and
+ * sessions recorded, a silent logger and an abort controller. Not exported from the package
+ * index: tests import it by path.
+ */
+import type { ToolFiles, ToolOutputFile, ToolRunContext, ToolSession, ToolSessions } from "@bot/actors";
+import type { FileKind, ThreadFile } from "@bot/domain";
+import { createLogger } from "@bot/observability";
+
+/** A file to put in the fake thread; unspecified metadata gets plausible defaults. */
+export interface FakeFileSeed {
+  readonly name: string;
+  readonly bytes: Uint8Array | string;
+  readonly mimeType?: string;
+  readonly kind?: FileKind;
+  readonly source?: "user" | "assistant";
+  readonly delivered?: boolean;
+  readonly caption?: string | null;
+  readonly receivedAt?: string;
+  /** Overrides the recorded size (to test limits without allocating the bytes). */
+  readonly sizeBytes?: number;
+}
+
+/** One recorded {@link ToolFiles.deliver} call. */
+export interface FakeDelivery {
+  readonly fileId: string;
+  readonly as: "photo" | "document";
+  readonly caption: string | null;
+}
+
+/** The fake's files with what tests inspect and control. */
+export interface FakeToolFiles extends ToolFiles {
+  readonly deliveries: FakeDelivery[];
+  /** Adds a file as if it had been received; returns its metadata. */
+  add(seed: FakeFileSeed): ThreadFile;
+  /** When set, `deliver` rejects with it (Telegram refused). */
+  failDeliveryWith: Error | null;
+  /** When set, `read` rejects with it (the download failed). */
+  failReadWith: Error | null;
+}
+
+/** The fake's sessions, as a map tests can look at. */
+export interface FakeToolSessions extends ToolSessions {
+  readonly open: Map<string, ToolSession>;
+}
+
+/** A context and its parts. */
+export interface FakeToolRun {
+  readonly context: ToolRunContext;
+  readonly files: FakeToolFiles;
+  readonly sessions: FakeToolSessions;
+  readonly controller: AbortController;
+}
+
+/** Builds a fake context; `now` is the `receivedAt` of added files unless a seed says otherwise. */
+export function fakeToolRun(options: { readonly now?: string } = {}): FakeToolRun {
+  const now = options.now ?? "2025-06-01T12:00:00.000Z";
+  const controller = new AbortController();
+  const files = fakeFiles(now);
+  const sessions = fakeSessions();
+  const context: ToolRunContext = {
+    userId: 42,
+    threadKey: { chatId: 42, topicId: null, userId: 42 },
+    generationId: "00000000-0000-4000-8000-0000000000aa",
+    toolUseId: "toolu_test",
+    language: "en",
+    signal: controller.signal,
+    logger: createLogger({ level: "silent" }),
+    files,
+    sessions,
+  };
+  return { context, files, sessions, controller };
+}
+
+function fakeFiles(now: string): FakeToolFiles {
+  const metadata: ThreadFile[] = [];
+  const contents = new Map<string, Buffer>();
+  let next = 1;
+  const store = (seed: FakeFileSeed): ThreadFile => {
+    const bytes = typeof seed.bytes === "string" ? Buffer.from(seed.bytes, "utf8") : Buffer.from(seed.bytes);
+    const fileId = `00000000-0000-4000-8000-${(next++).toString(16).padStart(12, "0")}`;
+    const source = seed.source ?? "user";
+    const file: ThreadFile = {
+      fileId,
+      source,
+      kind: seed.kind ?? "other",
+      name: seed.name,
+      mimeType: seed.mimeType ?? "application/octet-stream",
+      sizeBytes: seed.sizeBytes ?? bytes.byteLength,
+      telegramFileId: source === "user" ? `tg-${fileId}` : null,
+      telegramFileUniqueId: null,
+      sha256: null,
+      messageId: source === "user" ? 100 + next : null,
+      generationId: source === "assistant" ? "00000000-0000-4000-8000-0000000000aa" : null,
+      toolUseId: source === "assistant" ? "toolu_test" : null,
+      durationSeconds: null,
+      caption: seed.caption ?? null,
+      receivedAt: seed.receivedAt ?? now,
+      delivered: seed.delivered ?? false,
+      uploads: [],
+    };
+    metadata.push(file);
+    contents.set(fileId, bytes);
+    return file;
+  };
+  const files: FakeToolFiles = {
+    deliveries: [],
+    failDeliveryWith: null,
+    failReadWith: null,
+    add: store,
+    list: () => [...metadata],
+    async read(fileId) {
+      if (files.failReadWith) throw files.failReadWith;
+      const bytes = contents.get(fileId);
+      if (!bytes) throw new Error(`no file ${fileId}`);
+      return bytes;
+    },
+    async produce(output: ToolOutputFile) {
+      return store({
+        name: output.name,
+        bytes: output.bytes,
+        mimeType: output.mimeType,
+        kind: output.kind,
+        source: "assistant",
+        caption: output.caption ?? null,
+      });
+    },
+    async deliver(fileId, { as, caption }) {
+      if (files.failDeliveryWith) throw files.failDeliveryWith;
+      const index = metadata.findIndex((file) => file.fileId === fileId);
+      const file = metadata[index];
+      if (!file) throw new Error(`no file ${fileId}`);
+      metadata[index] = { ...file, delivered: true };
+      files.deliveries.push({ fileId, as, caption });
+      return { telegramMessageId: 500 + files.deliveries.length };
+    },
+  };
+  return files;
+}
+
+function fakeSessions(): FakeToolSessions {
+  const open = new Map<string, ToolSession>();
+  return {
+    open,
+    current: (tool) => open.get(tool) ?? null,
+    async opened(tool, session) {
+      open.set(tool, session);
+    },
+    async closed(tool, sessionId) {
+      if (open.get(tool)?.sessionId === sessionId) open.delete(tool);
+    },
+  };
+}
