@@ -34,6 +34,7 @@ import { settlePendingRefunds } from "./money/refund-recovery.ts";
 import { RefundSaga } from "./money/refund-saga.ts";
 import { recoverInterruptedThreads } from "./recovery.ts";
 import { globalSystemPrompt } from "./system-prompt.ts";
+import { createBotTools } from "./tools/bot-tools.ts";
 
 /** Updates the bot asks Telegram for. */
 export const ALLOWED_UPDATES = [
@@ -164,6 +165,8 @@ export async function startBot(
       metrics: botMetrics.payments,
     });
     const fileStore = new DiskFileStore(join(config.dataDir, "files"));
+    const botTools = createBotTools(config, { clock: systemClock });
+    logger.info({ tools: botTools.names }, "tools offered to the model");
     const env: GenerationEnvironment = {
       provider,
       fileStore,
@@ -185,6 +188,8 @@ export async function startBot(
       cacheWriteSubsidy: () => settings.cached().cacheWriteSubsidy,
       maxOutputTokens: config.bot.maxOutputTokens,
       observer: botMetrics.generation,
+      tools: botTools.toolBox,
+      maxToolIterations: config.tools.maxIterations,
     };
     const host = new ThreadActorHost({
       store: infrastructure.store,
