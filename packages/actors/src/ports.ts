@@ -1,4 +1,4 @@
-import type { BalanceStanding, UserAccountState } from "@bot/domain";
+import type { BalanceStanding, ToolChargeDraft, UserAccountState } from "@bot/domain";
 import type { Position } from "@bot/eventstore";
 
 /** Where an answer goes. */
@@ -108,6 +108,25 @@ export interface FileTransport {
   ): Promise<{ readonly telegramMessageId: number; readonly telegramFileId: string }>;
 }
 
+/** Speech to text for voice and video notes (the bot's transcriber implements it). */
+export interface VoiceTranscriber {
+  readonly model: string;
+  /** Largest file it takes, in bytes. */
+  readonly maxBytes: number;
+  transcribe(request: {
+    readonly bytes: Uint8Array;
+    readonly name: string;
+    readonly mimeType: string;
+    readonly durationSeconds?: number | null;
+    readonly signal?: AbortSignal;
+  }): Promise<{
+    readonly text: string;
+    readonly language: string | null;
+    readonly durationSeconds: number;
+    readonly charge: ToolChargeDraft | null;
+  }>;
+}
+
 /** Reads what the conversation needs from a user's account. */
 export interface UserAccounts {
   account(userId: number): Promise<UserAccountState>;
@@ -127,6 +146,8 @@ export interface GenerationTexts {
   toolStatus(toolNames: readonly string[], language: string | null): string;
   /** Under an answer whose tool loop hit the limit of model calls. */
   toolLimitNotice(maxCalls: number, language: string | null): string;
+  /** Under an answer to a voice or video note: the transcript the model read. */
+  transcriptNotice(transcript: string, language: string | null): string;
 }
 
 /**

@@ -436,6 +436,7 @@ describe("given the product's domain events", () => {
       "FileDelivered",
       "FileUploaded",
       "ProviderFileDeleted",
+      "FileTranscribed",
       "ToolSessionOpened",
       "ToolSessionClosed",
       "AnswerMessageSent",

@@ -48,6 +48,7 @@ function fakeContext() {
       receivedAt: "2026-11-26T10:00:00.000Z",
       delivered: false,
       uploads: [],
+      transcript: null,
     };
     files.push(file);
     bytes.set(file.fileId, seed.bytes);

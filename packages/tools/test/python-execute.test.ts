@@ -47,6 +47,7 @@ function fakeThread(clock: { now(): Date }) {
       receivedAt: T0,
       delivered: false,
       uploads: [],
+      transcript: null,
     };
     files.push(file);
     contents.set(file.fileId, bytes);

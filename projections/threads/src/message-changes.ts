@@ -205,6 +205,7 @@ export function foldMessageChanges(events: readonly RecordedEvent<ThreadEvent>[]
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "FileTranscribed":
       case "FileUploaded":
       case "ProviderFileDeleted":
       case "ToolSessionOpened":

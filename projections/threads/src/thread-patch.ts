@@ -118,6 +118,7 @@ export function foldThreadPatches(events: readonly RecordedEvent<ThreadEvent>[])
       case "ToolCompleted":
       case "FileReceived":
       case "FileDelivered":
+      case "FileTranscribed":
       case "FileUploaded":
       case "ProviderFileDeleted":
       case "ToolSessionOpened":

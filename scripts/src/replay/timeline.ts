@@ -107,6 +107,10 @@ function describe(event: ThreadEvent, full: boolean): string {
           : `made by tool call ${data.toolUseId ?? "?"} (pending delivery)`;
       return `file ${data.fileId} ${data.kind} ${quote(data.name, full)} ${data.mimeType} ${data.sizeBytes} B ${origin}`;
     }
+    case "FileTranscribed":
+      return `file ${event.data.fileId} transcribed by ${event.data.model} (${event.data.durationSeconds} s${
+        event.data.language ? `, ${event.data.language}` : ""
+      }): ${quote(event.data.text, full)}`;
     case "FileUploaded":
       return `file ${event.data.fileId} uploaded to ${event.data.provider} as ${event.data.providerFileId}${
         event.data.expiresAt ? ` (expires ${event.data.expiresAt})` : ""

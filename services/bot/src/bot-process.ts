@@ -189,6 +189,7 @@ export async function startBot(
       maxOutputTokens: config.bot.maxOutputTokens,
       observer: botMetrics.generation,
       tools: botTools.toolBox,
+      ...(botTools.transcriber ? { transcriber: botTools.transcriber } : {}),
       maxToolIterations: config.tools.maxIterations,
     };
     const host = new ThreadActorHost({

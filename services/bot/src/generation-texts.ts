@@ -48,4 +48,8 @@ export const generationTexts: GenerationTexts = {
   toolLimitNotice(maxCalls, language) {
     return textsFor(language).toolLimit(maxCalls);
   },
+  transcriptNotice(transcript, language) {
+    const shown = transcript.length > 300 ? `${transcript.slice(0, 300)}…` : transcript;
+    return textsFor(language).transcriptUsed(shown);
+  },
 };

@@ -1,6 +1,7 @@
 import { threadStream } from "@bot/domain";
 import { textsFor } from "@bot/telegram";
-import { describe, expect, it } from "vitest";
+import { type FakeOpenAI, startFakeOpenAI } from "@bot/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   messageRequests,
@@ -148,5 +149,62 @@ describe("given users sending files", () => {
     await sentMatching(bot.telegram, chat.id, (text) => text === en.unsupportedMessage);
     await sleep(300);
     expect(messageRequests(bot.anthropic)).toHaveLength(before);
+  });
+});
+
+describe("given the bot with a transcription key", () => {
+  let openai: FakeOpenAI;
+  const env: Record<string, string> = { ...FAST_ENV };
+  beforeAll(async () => {
+    openai = await startFakeOpenAI();
+    Object.assign(env, { OPENAI_API_KEY: "test-openai-key", OPENAI_BASE_URL: openai.baseURL });
+  });
+  const bot = botForSuite({ env });
+  afterAll(async () => {
+    await openai?.close();
+  });
+
+  it("when a voice note arrives, then it is transcribed once, the model answers the transcript, the user sees what was heard, and the minutes are charged", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5104, first_name: "Talker", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    openai.enqueueTranscription({
+      kind: "transcript",
+      text: "What time is it in Tokyo?",
+      durationSeconds: 61.2,
+      language: "english",
+    });
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "It is evening in Tokyo." }] });
+    bot.telegram.pushVoice({ chat, from: user, bytes: Buffer.alloc(4000, 1), durationSeconds: 61 });
+
+    const request = await withBotLogs(bot.logs, nthRequest(bot.anthropic, 1));
+    const text = (requestMessages(request).at(-1)?.content ?? []).map((block) => block.text ?? "").join("\n");
+    expect(text).toContain("Transcript of the voice message: «What time is it in Tokyo?»");
+    const answer = await sentMatching(bot.telegram, chat.id, (sent) =>
+      sent.startsWith("It is evening in Tokyo."),
+    );
+    expect(String(answer.params.text)).toContain("🎙 I heard: «What time is it in Tokyo?»");
+    expect(openai.requests).toHaveLength(1);
+    expect(openai.requests[0]).toMatchObject({ model: "whisper-1" });
+
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "Still evening." }] });
+    bot.telegram.pushText({ chat, from: user, text: "And now?" });
+    await sentMatching(bot.telegram, chat.id, (sent) => sent.startsWith("Still evening."));
+    expect(openai.requests).toHaveLength(1);
+
+    expect(await bot.kill("SIGTERM")).toBe(0);
+    const events = await readStreamEvents(bot.dataDir, threadStream(privateThread(user.id)));
+    expect(events.filter((event) => event.type === "FileTranscribed").map((event) => event.data)).toEqual([
+      expect.objectContaining({ text: "What time is it in Tokyo?", durationSeconds: 61, model: "whisper-1" }),
+    ]);
+    // ceil(61.2) = 62 s at $0.006 per 60 s
+    expect(events.filter((event) => event.type === "ToolCharged").map((event) => event.data)).toEqual([
+      expect.objectContaining({
+        name: "transcribe_audio",
+        quantities: { audioSeconds: 62 },
+        amount: 6_200_000,
+      }),
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ProjectionSelection } from "@bot/config";
 import type { DomainEvent } from "@bot/domain";
 import { balancesProjection } from "@bot/projection-balances";
+import { filesProjection } from "@bot/projection-files";
 import { type Projection, UnknownProjectionError } from "@bot/projection-runner";
 import { threadsProjection } from "@bot/projection-threads";
 
@@ -8,6 +9,7 @@ import { threadsProjection } from "@bot/projection-threads";
 export const allProjections: readonly Projection<DomainEvent>[] = [
   threadsProjection as Projection<DomainEvent>,
   balancesProjection as Projection<DomainEvent>,
+  filesProjection as Projection<DomainEvent>,
 ];
 
 /**

@@ -17,16 +17,63 @@ function megabytes(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
+/** Records what preparing the attachments did (in the thread's log). */
+export interface AttachmentRecorder {
+  uploaded(fileId: string, upload: ProviderFile): Promise<void>;
+  transcribed(
+    file: ThreadFile,
+    transcript: Awaited<ReturnType<NonNullable<GenerationEnvironment["transcriber"]>["transcribe"]>>,
+  ): Promise<void>;
+}
+
+/**
+ * A voice or video note as text: its transcript (made now when there is a transcriber
+ * and none was made before), or a label saying what tools can do with it.
+ */
+async function voiceText(
+  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport" | "transcriber">,
+  file: ThreadFile,
+  signal: AbortSignal,
+  logger: Logger,
+  recorder: AttachmentRecorder | undefined,
+): Promise<string> {
+  if (file.transcript) return `${fileLabel(file)} Transcript of the voice message: «${file.transcript.text}»`;
+  const transcriber = env.transcriber;
+  if (!transcriber || !recorder) return `${fileLabel(file)} ${toolHint(file)}`;
+  if (file.sizeBytes > transcriber.maxBytes) {
+    return `${fileLabel(file)} It is too long to transcribe automatically (${megabytes(file.sizeBytes)} MB).`;
+  }
+  try {
+    const bytes = await readThreadFile(env, file, signal);
+    const transcript = await transcriber.transcribe({
+      bytes,
+      name: file.name,
+      mimeType: file.mimeType,
+      durationSeconds: file.durationSeconds,
+      signal,
+    });
+    await recorder.transcribed(file, transcript);
+    return `${fileLabel(file)} Transcript of the voice message: «${transcript.text}»`;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    logger.warn({ err: error, fileId: file.fileId }, "could not transcribe a voice message");
+    return `${fileLabel(file)} It could not be transcribed automatically just now. ${toolHint(file)}`;
+  }
+}
+
 /** Provider copies within this long of their expiry are not used (a request may take that long). */
 const UPLOAD_EXPIRY_MARGIN_MS = 60 * 60_000;
 
 /** A provider copy of the file that will still exist when the request is read, if any. */
 function usableUpload(file: ThreadFile, now: number): string | undefined {
-  const upload = file.uploads.find(
-    (candidate) =>
-      candidate.provider === "anthropic" &&
-      (candidate.expiresAt === null || Date.parse(candidate.expiresAt) - UPLOAD_EXPIRY_MARGIN_MS > now),
-  );
+  // The newest copy first: an older one may be about to expire.
+  const upload = [...file.uploads]
+    .reverse()
+    .find(
+      (candidate) =>
+        candidate.provider === "anthropic" &&
+        (candidate.expiresAt === null || Date.parse(candidate.expiresAt) - UPLOAD_EXPIRY_MARGIN_MS > now),
+    );
   return upload?.providerFileId;
 }
 
@@ -65,15 +112,19 @@ function toolHint(file: ThreadFile): string {
  * A file that cannot be read becomes a note saying so; it never fails the answer.
  */
 export async function attachmentsFor(
-  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport" | "provider" | "clock">,
+  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport" | "provider" | "clock" | "transcriber">,
   files: readonly ThreadFile[],
   signal: AbortSignal,
   logger: Logger,
-  recordUpload?: (fileId: string, upload: ProviderFile) => Promise<void>,
+  recorder?: AttachmentRecorder,
 ): Promise<ContentPart[]> {
   const parts: ContentPart[] = [];
   for (const file of files) {
     const label: ContentPart = { type: "text", text: fileLabel(file) };
+    if (file.kind === "voice") {
+      parts.push({ type: "text", text: await voiceText(env, file, signal, logger, recorder) });
+      continue;
+    }
     const inline =
       ((file.kind === "photo" || file.kind === "image") && INLINE_IMAGE_TYPES.has(file.mimeType)) ||
       file.kind === "pdf" ||
@@ -121,11 +172,11 @@ export async function attachmentsFor(
     }
     const type = file.kind === "pdf" ? "document" : "image";
     const files = env.provider.files;
-    if (files && recordUpload) {
+    if (files && recorder) {
       // Uploaded once, then referenced by id: later turns do not carry the bytes again.
       try {
         const uploaded = await files.upload({ bytes, name: file.name, mimeType: file.mimeType }, signal);
-        await recordUpload(file.fileId, uploaded);
+        await recorder.uploaded(file.fileId, uploaded);
         parts.push(label, { type, fileId: uploaded.providerFileId });
         continue;
       } catch (error) {

@@ -8,6 +8,7 @@ import type {
   FileTransport,
   GenerationTexts,
   UserAccounts,
+  VoiceTranscriber,
 } from "../ports.ts";
 import type { TurnTiming } from "../thread-actor-host.ts";
 import type { ToolBox } from "../tool-box.ts";
@@ -54,6 +55,8 @@ export interface GenerationEnvironment {
   readonly fileStore?: FileStore;
   /** Telegram file download and upload; needed by user files and file delivery. */
   readonly fileTransport?: FileTransport;
+  /** Transcribes voice and video notes before the model answers them; absent: they are only labelled. */
+  readonly transcriber?: VoiceTranscriber;
   /** Model calls one answer may make in a tool loop (default 10). */
   readonly maxToolIterations?: number;
   /** Monotonic milliseconds, the clock of {@link TurnTiming}; default `performance.now`. */

@@ -26,7 +26,7 @@ import type { TurnTiming } from "../thread-actor-host.ts";
 import type { CancelReason, GenerationSummary } from "../thread-machine.ts";
 import type { ThreadSession } from "../thread-session.ts";
 import { type ToolInvocation, type ToolOutcome, type ToolRunContext, toolFailure } from "../tool-box.ts";
-import { attachmentsFor } from "./attachments.ts";
+import { type AttachmentRecorder, attachmentsFor } from "./attachments.ts";
 import { chargeFor, contextChars, estimatedUsage, toQuantities } from "./charges.ts";
 import type { GenerationEnvironment } from "./generation-environment.ts";
 import { toolFiles, toolSessions } from "./tool-context.ts";
@@ -70,16 +70,39 @@ function lastUserTurn(state: ThreadState, messageIds: readonly number[]): UserTu
 async function toConversation(
   env: GenerationEnvironment,
   session: ThreadSession,
+  generationId: string,
   context: EventContext,
   signal: AbortSignal,
   logger: Logger,
+  transcribed: string[],
 ): Promise<ConversationTurn[]> {
   const state = session.state;
-  const recordUpload = async (fileId: string, upload: ProviderFile) => {
-    await session.execute(
-      { type: "RecordUpload", upload: { fileId, provider: env.provider.name, ...upload } },
-      context,
-    );
+  const recorder: AttachmentRecorder = {
+    async uploaded(fileId: string, upload: ProviderFile) {
+      await session.execute(
+        { type: "RecordUpload", upload: { fileId, provider: env.provider.name, ...upload } },
+        context,
+      );
+    },
+    async transcribed(file, transcript) {
+      await session.execute(
+        {
+          type: "RecordTranscription",
+          transcription: {
+            fileId: file.fileId,
+            generationId,
+            model: env.transcriber?.model ?? "unknown",
+            text: transcript.text.slice(0, 200_000),
+            language: transcript.language,
+            durationSeconds: Math.max(0, Math.round(transcript.durationSeconds)),
+          },
+          charge: transcript.charge,
+        },
+        context,
+      );
+      transcribed.push(transcript.text);
+      if (transcript.charge) env.observer?.toolCharged?.("transcribe_audio", transcript.charge.userAmount);
+    },
   };
   const group = state.chatType !== "private";
   const turns: ConversationTurn[] = [];
@@ -89,8 +112,7 @@ async function toConversation(
       continue;
     }
     const files = turn.fileIds.flatMap((id) => state.files.filter((file) => file.fileId === id));
-    const attachments =
-      files.length > 0 ? await attachmentsFor(env, files, signal, logger, recordUpload) : [];
+    const attachments = files.length > 0 ? await attachmentsFor(env, files, signal, logger, recorder) : [];
     turns.push({
       role: "user",
       text: turn.text,
@@ -218,6 +240,8 @@ export async function runGeneration(
   /** Whether a model call is streaming now (cancelled between calls, nothing is estimated). */
   let callInProgress = false;
   let status: string | undefined;
+  /** Voice notes transcribed for this answer: the user is shown what the model read. */
+  const transcribed: string[] = [];
   let flushedText = 0;
   let flushedThinking = 0;
   let lastFlush = 0;
@@ -385,7 +409,7 @@ export async function runGeneration(
           global: globalPrompt,
           ...(account.personality ? { personality: account.personality } : {}),
         },
-        turns: await toConversation(env, session, followUp, signal, logger),
+        turns: await toConversation(env, session, generationId, followUp, signal, logger, transcribed),
         reserveOutputTokens: Math.min(env.maxOutputTokens, model.maxOutputTokens),
         ...(model.capabilities.thinking === "adaptive" ? { thinking: { mode: "adaptive" as const } } : {}),
         ...(model.capabilities.effort ? { effort: "high" as const } : {}),
@@ -465,11 +489,15 @@ export async function runGeneration(
     env.observer?.charged?.(model.id, finalCharge.userAmount, false);
     const limitReached =
       callIndex + 1 >= maxCalls && (done.stopReason === "tool_use" || done.stopReason === "pause_turn");
-    const notice = limitReached
+    const stopNotice = limitReached
       ? env.texts.toolLimitNotice(maxCalls, language)
       : text.trim().length === 0
         ? (env.texts.stopNotice(done.stopReason, language) ?? env.texts.emptyAnswerNotice(language))
         : env.texts.stopNotice(done.stopReason, language);
+    const transcriptNotices = transcribed.map((transcript) =>
+      env.texts.transcriptNotice(transcript, language),
+    );
+    const notice = [stopNotice, ...transcriptNotices].filter((line) => line !== null).join("\n") || null;
     await deliver(text, false, notice);
     env.observer?.ended?.(generationId, "completed", model.id);
     return { generationId, outcome: "completed" };

@@ -340,6 +340,7 @@ export const texts: GenerationTexts = {
   emptyAnswerNotice: (language) => `[empty|${language}]`,
   toolStatus: (names, language) => `[tools:${names.join(",")}|${language}]`,
   toolLimitNotice: (maxCalls, language) => `[tool-limit:${maxCalls}|${language}]`,
+  transcriptNotice: (transcript, language) => `[transcript:${transcript}|${language}]`,
 };
 
 export const globalPrompt = (chatType: "private" | "group" | "supergroup") =>

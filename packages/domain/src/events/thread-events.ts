@@ -332,6 +332,24 @@ export const ProviderFileDeleted = defineEvent({
 });
 export type ProviderFileDeleted = EventOf<typeof ProviderFileDeleted>;
 
+/**
+ * A voice or video note was transcribed automatically before the model answered it; the
+ * text stands for the audio in this and later turns (it is not transcribed again). Its
+ * charge is a ToolCharged of `transcribe_audio` with the tool-use id `auto:<fileId>`.
+ */
+export const FileTranscribed = defineEvent({
+  type: "FileTranscribed",
+  schema: z.strictObject({
+    fileId: z.uuid(),
+    generationId,
+    model: z.string().min(1).max(100),
+    text: z.string().max(200_000),
+    language: z.string().min(1).max(32).nullable(),
+    durationSeconds: count,
+  }),
+});
+export type FileTranscribed = EventOf<typeof FileTranscribed>;
+
 /** A file a tool produced was sent to the chat. */
 export const FileDelivered = defineEvent({
   type: "FileDelivered",
@@ -461,6 +479,7 @@ export const threadEventDefinitions = [
   FileDelivered,
   FileUploaded,
   ProviderFileDeleted,
+  FileTranscribed,
   ToolSessionOpened,
   ToolSessionClosed,
   AnswerMessageSent,

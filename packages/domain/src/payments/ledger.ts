@@ -75,6 +75,7 @@ export function ledgerEntryOf(event: DomainEvent, stream: string): LedgerEntry |
     case "ToolCompleted":
     case "FileReceived":
     case "FileDelivered":
+    case "FileTranscribed":
     case "FileUploaded":
     case "ProviderFileDeleted":
     case "ToolSessionOpened":

@@ -1,6 +1,7 @@
 import type {
   FileDelivered,
   FileReceived,
+  FileTranscribed,
   FileUploaded,
   MessageReceived,
   ProviderFileDeleted,
@@ -94,6 +95,11 @@ export type ThreadCommand =
       readonly delivery: FileDelivered["data"];
     }
   | { readonly type: "RecordUpload"; readonly upload: FileUploaded["data"] }
+  | {
+      readonly type: "RecordTranscription";
+      readonly transcription: FileTranscribed["data"];
+      readonly charge: ToolChargeDraft | null;
+    }
   | { readonly type: "RecordProviderFileDeleted"; readonly deletion: ProviderFileDeleted["data"] }
   | { readonly type: "OpenToolSession"; readonly session: ToolSessionOpened["data"] }
   | { readonly type: "CloseToolSession"; readonly session: ToolSessionClosed["data"] }
@@ -293,6 +299,35 @@ export function decideThread(command: ThreadCommand, state: ThreadState): Thread
         throw new ThreadRuleViolation(command.type, `no file ${command.delivery.fileId} in this thread`);
       if (file.delivered) return [];
       return [{ type: "FileDelivered", data: command.delivery }];
+    }
+    case "RecordTranscription": {
+      const { transcription } = command;
+      requireOpen(state, command.type, transcription.generationId);
+      const file = state.files.find((known) => known.fileId === transcription.fileId);
+      if (!file)
+        throw new ThreadRuleViolation(command.type, `no file ${transcription.fileId} in this thread`);
+      if (file.transcript) return [];
+      const userId = state.key?.userId;
+      if (command.charge && !userId) throw new ThreadRuleViolation(command.type, "thread has no user");
+      const transcribed: ThreadEventDraft = { type: "FileTranscribed", data: transcription };
+      if (!command.charge) return [transcribed];
+      return [
+        transcribed,
+        {
+          type: "ToolCharged",
+          data: {
+            generationId: transcription.generationId,
+            toolUseId: `auto:${transcription.fileId}`,
+            userId: userId as number,
+            name: "transcribe_audio",
+            priceTableVersion: command.charge.priceTableVersion,
+            quantities: { ...command.charge.quantities },
+            unitPrices: { ...command.charge.unitPrices },
+            amount: command.charge.amount,
+            userAmount: command.charge.userAmount,
+          },
+        },
+      ];
     }
     case "RecordUpload": {
       const file = state.files.find((known) => known.fileId === command.upload.fileId);

@@ -200,7 +200,7 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
     case "FileReceived": {
       const data = event.data;
       if (state.files.some((file) => file.fileId === data.fileId)) return touched;
-      const file: ThreadFile = { ...data, receivedAt: at, delivered: false, uploads: [] };
+      const file: ThreadFile = { ...data, receivedAt: at, delivered: false, uploads: [], transcript: null };
       const turns =
         data.source === "user" && data.messageId !== null
           ? state.turns.map((turn) =>
@@ -211,6 +211,15 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
           : state.turns;
       return { ...touched, turns, files: [...state.files, file] };
     }
+    case "FileTranscribed": {
+      const { fileId, text, language } = event.data;
+      return {
+        ...touched,
+        files: state.files.map((file) =>
+          file.fileId === fileId ? { ...file, transcript: { text, language } } : file,
+        ),
+      };
+    }
     case "FileUploaded": {
       const { fileId, provider, providerFileId, expiresAt } = event.data;
       return {
@@ -219,10 +228,8 @@ export function evolveThread(state: ThreadState, event: ThreadEvent, stream?: st
           file.fileId === fileId
             ? {
                 ...file,
-                uploads: [
-                  ...file.uploads.filter((upload) => upload.provider !== provider),
-                  { provider, providerFileId, expiresAt },
-                ],
+                // Every copy is kept until it is recorded deleted: the clean-up job must find old ones too.
+                uploads: [...file.uploads, { provider, providerFileId, expiresAt }],
               }
             : file,
         ),

@@ -45,6 +45,8 @@ export interface ThreadFile {
   readonly receivedAt: string;
   /** For tool outputs: sent to the chat (FileDelivered). */
   readonly delivered: boolean;
+  /** The automatic transcript of a voice or video note (FileTranscribed). */
+  readonly transcript: { readonly text: string; readonly language: string | null } | null;
   /** Provider-side copies (Anthropic Files API ids) still believed to exist. */
   readonly uploads: readonly {
     readonly provider: "anthropic" | "openai" | "google";

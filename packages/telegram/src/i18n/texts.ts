@@ -37,6 +37,7 @@ export interface Texts {
   readonly emptyAnswer: string;
   readonly toolStatus: (tools: string) => string;
   readonly toolLimit: (maxCalls: number) => string;
+  readonly transcriptUsed: (transcript: string) => string;
   readonly errorOverloaded: string;
   readonly errorRateLimited: (retryAfterSeconds: number | null) => string;
   readonly errorTimeout: string;
@@ -91,6 +92,7 @@ const en: Texts = {
   pausedTurn: "The model paused here. Send a message to let it continue.",
   emptyAnswer: "The model returned an empty answer. Please rephrase your message.",
   toolStatus: (tools) => `🛠 ${tools}…`,
+  transcriptUsed: (transcript) => `🎙 I heard: «${transcript}»`,
   toolLimit: (maxCalls) =>
     `The answer stopped after ${maxCalls} model calls with tools (the limit). Ask me to continue if you need more.`,
   errorOverloaded: "⏳ The model is overloaded right now. Please try again in a minute.",
@@ -149,6 +151,7 @@ const ru: Texts = {
   pausedTurn: "Модель остановилась. Отправьте сообщение, чтобы она продолжила.",
   emptyAnswer: "Модель вернула пустой ответ. Попробуйте переформулировать сообщение.",
   toolStatus: (tools) => `🛠 ${tools}…`,
+  transcriptUsed: (transcript) => `🎙 Я услышал: «${transcript}»`,
   toolLimit: (maxCalls) =>
     `Ответ остановлен после ${maxCalls} обращений к модели с инструментами (это предел). Попросите продолжить, если нужно.`,
   errorOverloaded: "⏳ Модель сейчас перегружена. Попробуйте через минуту.",

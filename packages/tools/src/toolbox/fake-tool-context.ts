@@ -98,6 +98,7 @@ function fakeFiles(now: string): FakeToolFiles {
       receivedAt: seed.receivedAt ?? now,
       delivered: seed.delivered ?? false,
       uploads: [],
+      transcript: null,
     };
     metadata.push(file);
     contents.set(fileId, bytes);

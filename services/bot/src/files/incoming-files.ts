@@ -134,8 +134,9 @@ export function incomingFile(message: Message): { file: IncomingFile } | { refus
     );
   } else if (message.video_note) {
     const note = message.video_note;
+    // A video note is a spoken message: it is transcribed like a voice note.
     file = base(
-      "video",
+      "voice",
       `video-note-${message.message_id}.mp4`,
       "video/mp4",
       note.file_size,
