@@ -6,7 +6,7 @@ import type {
   ThreadKey,
   ThreadState,
 } from "@bot/domain";
-import { type FileReceived, threadStream } from "@bot/domain";
+import { type FileReceived, type ProviderFileDeleted, threadStream } from "@bot/domain";
 import type { EventStore } from "@bot/eventstore";
 import type { Logger } from "@bot/observability";
 import { type Actor, createActor, fromPromise, waitFor } from "xstate";
@@ -188,6 +188,19 @@ export class ThreadActorHost {
     thread.batch.recordMs ??= this.#now() - receivedAt;
     this.#running(thread).send({ type: "MESSAGE_RECORDED" });
     return "recorded";
+  }
+
+  /**
+   * Records that a provider-side copy of one of the thread's files is gone (the clean-up
+   * job), through the thread's single writer, so the next answer uploads it again.
+   */
+  async recordProviderFileDeleted(
+    key: ThreadKey,
+    deletion: ProviderFileDeleted["data"],
+    context: EventContext,
+  ): Promise<CommitResult> {
+    const thread = await this.#thread(key);
+    return thread.session.execute({ type: "RecordProviderFileDeleted", deletion }, context);
   }
 
   /** Records an edit of a message the thread holds (no new answer). */

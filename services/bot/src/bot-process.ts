@@ -25,6 +25,7 @@ import { createBotMetrics } from "./bot-metrics.ts";
 import { publishCommands } from "./command-registry.ts";
 import { createBot } from "./create-bot.ts";
 import { DiskFileStore } from "./files/disk-file-store.ts";
+import { cleanUpProviderFiles, PROVIDER_FILE_CLEANUP_INTERVAL_MS } from "./files/provider-file-cleanup.ts";
 import { TelegramFileTransport } from "./files/telegram-file-transport.ts";
 import { generationTexts } from "./generation-texts.ts";
 import { ReadModelBalanceGate } from "./money/balance-gate.ts";
@@ -281,6 +282,28 @@ export async function startBot(
     }, REFUND_RECHECK_MS);
     refundTimer.unref();
     cleanups.unshift(async () => clearInterval(refundTimer));
+
+    // Provider-side copies of files (Anthropic Files API) are deleted when they expire or
+    // outlive the retention window; the first pass waits a minute so start-up stays quick.
+    const providerFiles = provider.files;
+    if (providerFiles) {
+      const cleanUp = () =>
+        cleanUpProviderFiles({
+          readModels: infrastructure.readModels,
+          stores: { anthropic: providerFiles },
+          record: (key, deletion, context) => host.recordProviderFileDeleted(key, deletion, context),
+          now: () => systemClock.now(),
+          logger,
+        }).catch((error: unknown) => logger.error({ err: error }, "provider file clean-up failed"));
+      const firstCleanUp = setTimeout(() => void cleanUp(), 60_000);
+      const cleanUpTimer = setInterval(() => void cleanUp(), PROVIDER_FILE_CLEANUP_INTERVAL_MS);
+      firstCleanUp.unref();
+      cleanUpTimer.unref();
+      cleanups.unshift(async () => {
+        clearTimeout(firstCleanUp);
+        clearInterval(cleanUpTimer);
+      });
+    }
 
     if (config.bot.webhook) {
       const webhook = config.bot.webhook;
