@@ -95,6 +95,8 @@ export interface ToolsConfig {
   readonly transcriptionModel: "whisper-1" | "gpt-transcribe";
   /** `IMAGE_MODEL`, default gemini-3-pro-image (generate_image; needs GEMINI_API_KEY). */
   readonly imageModel: string;
+  /** `VISION_MODEL`, default claude-haiku-4-5: the model analyze_image and analyze_pdf ask. */
+  readonly visionModel: string;
   /** `WEB_SEARCH_MAX_USES`, default 5 per answer; 0 turns web search off. */
   readonly webSearchMaxUses: number;
   /** `WEB_FETCH_MAX_USES`, default 5 per answer; 0 turns web fetch off. */
@@ -212,6 +214,7 @@ export function buildAppConfig(settings: Settings, sources: SettingSources, cwd:
       maxIterations: settings.TOOL_MAX_ITERATIONS,
       transcriptionModel: settings.TRANSCRIPTION_MODEL,
       imageModel: settings.IMAGE_MODEL,
+      visionModel: settings.VISION_MODEL,
       webSearchMaxUses: settings.WEB_SEARCH_MAX_USES,
       webFetchMaxUses: settings.WEB_FETCH_MAX_USES,
     },

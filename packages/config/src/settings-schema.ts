@@ -56,12 +56,18 @@ export const settingsSchema = z.object({
   E2B_SANDBOX_URL: httpUrl().optional(),
   TOOL_MAX_ITERATIONS: integerIn(1, 50).default(10),
   TRANSCRIPTION_MODEL: z
-    .enum(["whisper-1", "gpt-transcribe"], { error: "expected whisper-1 or gpt-transcribe (the priced models)" })
+    .enum(["whisper-1", "gpt-transcribe"], {
+      error: "expected whisper-1 or gpt-transcribe (the priced models)",
+    })
     .default("whisper-1"),
   IMAGE_MODEL: z
     .string()
     .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a Gemini image model id such as gemini-3-pro-image" })
     .default("gemini-3-pro-image"),
+  VISION_MODEL: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a Claude model id such as claude-haiku-4-5" })
+    .default("claude-haiku-4-5"),
   WEB_SEARCH_MAX_USES: integerIn(0, 20).default(5),
   WEB_FETCH_MAX_USES: integerIn(0, 20).default(5),
   PAYMENT_PAYLOAD_SECRET: z.string().optional(),

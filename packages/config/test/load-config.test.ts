@@ -51,6 +51,7 @@ describe("given an empty environment and no secret files", () => {
         maxIterations: 10,
         transcriptionModel: "whisper-1",
         imageModel: "gemini-3-pro-image",
+        visionModel: "claude-haiku-4-5",
         webSearchMaxUses: 5,
         webFetchMaxUses: 5,
       },

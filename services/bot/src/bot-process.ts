@@ -166,7 +166,7 @@ export async function startBot(
       metrics: botMetrics.payments,
     });
     const fileStore = new DiskFileStore(join(config.dataDir, "files"));
-    const botTools = createBotTools(config, { clock: systemClock });
+    const botTools = createBotTools(config, { clock: systemClock, provider });
     logger.info({ tools: botTools.names }, "tools offered to the model");
     const env: GenerationEnvironment = {
       provider,

@@ -1,8 +1,10 @@
 import type { ToolBox } from "@bot/actors";
 import type { AppConfig } from "@bot/config";
 import type { Clock } from "@bot/domain";
-import { modelRegistry } from "@bot/llm";
+import { type LlmProvider, modelRegistry } from "@bot/llm";
 import {
+  createAnalyzeImageTool,
+  createAnalyzePdfTool,
   createDeliverFileTool,
   createExecutePythonTool,
   createGenerateImageTool,
@@ -30,8 +32,15 @@ export interface BotTools {
  * unless turned off, and each paid provider tool when its key is configured (a tool
  * whose provider cannot be reached is better not offered than offered and failing).
  */
-export function createBotTools(config: AppConfig, deps: { readonly clock: Clock }): BotTools {
+export function createBotTools(
+  config: AppConfig,
+  deps: { readonly clock: Clock; readonly provider: LlmProvider },
+): BotTools {
   const { secrets, endpoints, tools: settings } = config;
+  const visionModel = modelRegistry.findModel(settings.visionModel);
+  if (!visionModel?.capabilities.vision) {
+    throw new Error(`VISION_MODEL "${settings.visionModel}" is not a vision model of the registry`);
+  }
   const transcriber = secrets.openaiApiKey
     ? createTranscriber({
         apiKey: secrets.openaiApiKey,
@@ -44,6 +53,8 @@ export function createBotTools(config: AppConfig, deps: { readonly clock: Clock 
     createListFilesTool({ clock: deps.clock }) as ToolDefinition,
     createDeliverFileTool() as ToolDefinition,
     createPreviewFileTool() as ToolDefinition,
+    createAnalyzeImageTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
+    createAnalyzePdfTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
   ];
   if (transcriber) definitions.push(createTranscribeAudioTool({ transcriber }) as ToolDefinition);
   if (secrets.geminiApiKey) {
