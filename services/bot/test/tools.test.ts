@@ -272,6 +272,6 @@ describe("given the bot with Python and image tools", () => {
     expect(await bot.kill("SIGTERM")).toBe(0);
     const events = await readStreamEvents(bot.dataDir, threadStream(privateThread(user.id)));
     const [charge] = ofType(events, "UsageCharged").map((event) => event.data);
-    expect((charge?.quantities as { webSearchRequests: number }).webSearchRequests).toBe(1);
+    expect(charge?.quantities).toMatchObject({ webSearchRequests: 1 });
   });
 });
