@@ -1,4 +1,4 @@
-import type { FileKind, ThreadFile, ThreadKey, ToolChargeDraft } from "@bot/domain";
+import type { BalanceStanding, FileKind, ThreadFile, ThreadKey, ToolChargeDraft } from "@bot/domain";
 import type { ContentPart, ToolSpec } from "@bot/llm";
 import type { Logger } from "@bot/observability";
 
@@ -66,6 +66,8 @@ export interface ToolRunContext {
   readonly logger: Logger;
   readonly files: ToolFiles;
   readonly sessions: ToolSessions;
+  /** The user's balance now (after this thread's charges); null when balances are not kept. */
+  standing(): Promise<BalanceStanding | null>;
 }
 
 /**

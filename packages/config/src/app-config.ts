@@ -97,6 +97,8 @@ export interface ToolsConfig {
   readonly imageModel: string;
   /** `VISION_MODEL`, default claude-haiku-4-5: the model analyze_image and analyze_pdf ask. */
   readonly visionModel: string;
+  /** `CRITIQUE_MODEL`, default claude-opus-5-5: the stronger model self_critique asks. */
+  readonly critiqueModel: string;
   /** `WEB_SEARCH_MAX_USES`, default 5 per answer; 0 turns web search off. */
   readonly webSearchMaxUses: number;
   /** `WEB_FETCH_MAX_USES`, default 5 per answer; 0 turns web fetch off. */
@@ -215,6 +217,7 @@ export function buildAppConfig(settings: Settings, sources: SettingSources, cwd:
       transcriptionModel: settings.TRANSCRIPTION_MODEL,
       imageModel: settings.IMAGE_MODEL,
       visionModel: settings.VISION_MODEL,
+      critiqueModel: settings.CRITIQUE_MODEL,
       webSearchMaxUses: settings.WEB_SEARCH_MAX_USES,
       webFetchMaxUses: settings.WEB_FETCH_MAX_USES,
     },

@@ -68,6 +68,10 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a Claude model id such as claude-haiku-4-5" })
     .default("claude-haiku-4-5"),
+  CRITIQUE_MODEL: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,100}$/, { error: "expected a Claude model id such as claude-opus-5-5" })
+    .default("claude-opus-5-5"),
   WEB_SEARCH_MAX_USES: integerIn(0, 20).default(5),
   WEB_FETCH_MAX_USES: integerIn(0, 20).default(5),
   PAYMENT_PAYLOAD_SECRET: z.string().optional(),

@@ -52,6 +52,7 @@ describe("given an empty environment and no secret files", () => {
         transcriptionModel: "whisper-1",
         imageModel: "gemini-3-pro-image",
         visionModel: "claude-haiku-4-5",
+        critiqueModel: "claude-opus-5-5",
         webSearchMaxUses: 5,
         webFetchMaxUses: 5,
       },

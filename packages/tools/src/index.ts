@@ -25,6 +25,7 @@ export {
   TRANSCRIPTION_MODELS,
   type TranscriptionModel,
 } from "./audio/transcription-models.ts";
+export * from "./critique/self-critique-tool.ts";
 export {
   createDeliverFileTool,
   type DeliverFileInput,

@@ -62,6 +62,7 @@ function fakeContext() {
     language: "en",
     signal: controller.signal,
     logger: createLogger({ level: "silent" }),
+    standing: async () => null,
     files: {
       list: () => [...files],
       read: async (fileId) => {

@@ -61,6 +61,7 @@ function fakeThread(clock: { now(): Date }) {
     language: "en",
     signal: controller.signal,
     logger: createLogger({ level: "silent" }),
+    standing: async () => null,
     files: {
       list: () => [...files],
       read: async (fileId) => {

@@ -345,6 +345,7 @@ export async function runGeneration(
     logger: logger.child({ tool: call.name, toolUseId: call.toolUseId }),
     files: toolFiles(env, session, { generationId, toolUseId: call.toolUseId, target }, followUp, signal),
     sessions: toolSessions(env, session, followUp),
+    standing: async () => (env.balances ? env.balances.standing(userId, session.lastChargePosition) : null),
   });
 
   /** Streams one model call of the loop into the answer; resolves with its end. */

@@ -412,7 +412,7 @@ export type ToolCalled = EventOf<typeof ToolCalled>;
 
 /**
  * A tool call ended: `ok`, or the error the model was told (`errorKind`: bad_input,
- * refused_balance, provider_error, timeout, cancelled, failed, ...). `summary` is a
+ * insufficient_balance, provider_error, timeout, cancelled, failed, ...). `summary` is a
  * short description of the result for people reading the log; the model got the full
  * result.
  */

@@ -4,7 +4,7 @@
  * index: tests import it by path.
  */
 import type { ToolFiles, ToolOutputFile, ToolRunContext, ToolSession, ToolSessions } from "@bot/actors";
-import type { FileKind, ThreadFile } from "@bot/domain";
+import type { BalanceStanding, FileKind, ThreadFile } from "@bot/domain";
 import { createLogger } from "@bot/observability";
 
 /** A file to put in the fake thread; unspecified metadata gets plausible defaults. */
@@ -53,8 +53,11 @@ export interface FakeToolRun {
 }
 
 /** Builds a fake context; `now` is the `receivedAt` of added files unless a seed says otherwise. */
-export function fakeToolRun(options: { readonly now?: string } = {}): FakeToolRun {
+export function fakeToolRun(
+  options: { readonly now?: string; readonly standing?: BalanceStanding | null } = {},
+): FakeToolRun {
   const now = options.now ?? "2025-06-01T12:00:00.000Z";
+  const standing = options.standing ?? null;
   const controller = new AbortController();
   const files = fakeFiles(now);
   const sessions = fakeSessions();
@@ -68,6 +71,7 @@ export function fakeToolRun(options: { readonly now?: string } = {}): FakeToolRu
     logger: createLogger({ level: "silent" }),
     files,
     sessions,
+    standing: async () => standing,
   };
   return { context, files, sessions, controller };
 }

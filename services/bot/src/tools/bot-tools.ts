@@ -1,7 +1,7 @@
 import type { ToolBox } from "@bot/actors";
 import type { AppConfig } from "@bot/config";
 import type { Clock } from "@bot/domain";
-import { type LlmProvider, modelRegistry } from "@bot/llm";
+import { DEFAULT_WEB_SEARCH_PRICE_NANO_USD, type LlmProvider, modelRegistry } from "@bot/llm";
 import {
   createAnalyzeImageTool,
   createAnalyzePdfTool,
@@ -11,6 +11,7 @@ import {
   createListFilesTool,
   createPreviewFileTool,
   createRenderLatexTool,
+  createSelfCritiqueTool,
   createToolBox,
   createTranscribeAudioTool,
   createTranscriber,
@@ -41,6 +42,9 @@ export function createBotTools(
   if (!visionModel?.capabilities.vision) {
     throw new Error(`VISION_MODEL "${settings.visionModel}" is not a vision model of the registry`);
   }
+  const critiqueModel = modelRegistry.findModel(settings.critiqueModel);
+  if (!critiqueModel)
+    throw new Error(`CRITIQUE_MODEL "${settings.critiqueModel}" is not in the model registry`);
   const transcriber = secrets.openaiApiKey
     ? createTranscriber({
         apiKey: secrets.openaiApiKey,
@@ -55,6 +59,11 @@ export function createBotTools(
     createPreviewFileTool() as ToolDefinition,
     createAnalyzeImageTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
     createAnalyzePdfTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
+    createSelfCritiqueTool({
+      provider: deps.provider,
+      model: critiqueModel,
+      webSearchPriceNanoUsd: DEFAULT_WEB_SEARCH_PRICE_NANO_USD,
+    }) as ToolDefinition,
   ];
   if (transcriber) definitions.push(createTranscribeAudioTool({ transcriber }) as ToolDefinition);
   if (secrets.geminiApiKey) {
