@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "@bot/config";
 import { type ThreadKey, threadStream } from "@bot/domain";
 import { createLogger, createMetrics } from "@bot/observability";
-import { openInfrastructure } from "@bot/platform";
+import { type Infrastructure, openInfrastructure } from "@bot/platform";
 import type { FakeAnthropic, FakeBotApi, RecordedAnthropicRequest, RecordedCall } from "@bot/testkit";
 import type { MessageEntity } from "@grammyjs/types";
 
@@ -216,6 +216,30 @@ async function replayWithScript(dataDir: string, key: ThreadKey): Promise<Replay
  * stopped bot's store directly. The bot must not be running (PGlite is single-process).
  */
 export async function readStreamEvents(dataDir: string, stream: string): Promise<ReplayedEvent[]> {
+  return withStoppedBotStore(dataDir, async (infrastructure) => {
+    const events: ReplayedEvent[] = [];
+    for await (const event of infrastructure.store.readStream(stream)) {
+      events.push({ type: event.type, data: event.data as unknown as Record<string, unknown> });
+    }
+    return events;
+  });
+}
+
+/** A user's balance in the balances read model of a stopped bot, nano-USD. */
+export async function readModelBalance(dataDir: string, userId: number): Promise<bigint | null> {
+  return withStoppedBotStore(dataDir, async (infrastructure) => {
+    const { rows } = await infrastructure.readModels.query<{ balance: string }>(
+      "SELECT balance_nano::text AS balance FROM balances.accounts WHERE user_id = $1",
+      [userId],
+    );
+    return rows[0] ? BigInt(rows[0].balance) : null;
+  });
+}
+
+async function withStoppedBotStore<T>(
+  dataDir: string,
+  work: (infrastructure: Infrastructure) => Promise<T>,
+): Promise<T> {
   const config = loadConfig({ env: storeFreeEnv(dataDir), cwd: root });
   const logger = createLogger({ level: "silent", pretty: false, name: "e2e-replay" });
   const infrastructure = await openInfrastructure(config, {
@@ -224,11 +248,7 @@ export async function readStreamEvents(dataDir: string, stream: string): Promise
     applicationName: "e2e-replay",
   });
   try {
-    const events: ReplayedEvent[] = [];
-    for await (const event of infrastructure.store.readStream(stream)) {
-      events.push({ type: event.type, data: event.data as unknown as Record<string, unknown> });
-    }
-    return events;
+    return await work(infrastructure);
   } finally {
     await infrastructure.close();
   }

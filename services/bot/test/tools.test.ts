@@ -14,6 +14,7 @@ import {
   messageRequests,
   privateThread,
   type ReplayedEvent,
+  readModelBalance,
   readStreamEvents,
   sentMatching,
   withBotLogs,
@@ -146,6 +147,9 @@ describe("given the bot with Python and image tools", () => {
     );
     expect(photo.params.caption).toBe("Sales by month");
     await sentMatching(bot.telegram, chat.id, (text) => text.includes("Here is your chart."), 40_000);
+    // /balance reads at the log's head: once it answers, the read model has every charge.
+    bot.telegram.pushCommand({ chat, from: user, command: "balance" });
+    await sentMatching(bot.telegram, chat.id, (text) => text.startsWith("Balance:"));
     expect(messageRequests(bot.anthropic)).toHaveLength(3);
     const sandbox = e2b.sandboxes()[0];
     expect(sandbox?.executions).toBeGreaterThanOrEqual(1);
@@ -170,6 +174,13 @@ describe("given the bot with Python and image tools", () => {
       sentAs: "photo",
       caption: "Sales by month",
     });
+    // The balance moved by exactly the sum of every model call and the sandbox charge.
+    const charged = [...charges, toolCharge].reduce(
+      (sum, charge) => sum + BigInt(Number(charge?.userAmount ?? 0)),
+      0n,
+    );
+    expect(charged).toBeGreaterThan(0n);
+    expect(await readModelBalance(bot.dataDir, user.id)).toBe(100_000_000_000n - charged);
     await bot.start();
   });
 
