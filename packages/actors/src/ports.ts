@@ -108,6 +108,12 @@ export interface FileTransport {
   ): Promise<{ readonly telegramMessageId: number; readonly telegramFileId: string }>;
 }
 
+/** Converts images in formats the models cannot read (TIFF, AVIF, SVG) to PNG. */
+export interface ImageConverter {
+  convertible(mimeType: string): boolean;
+  toPng(bytes: Uint8Array): Promise<Buffer>;
+}
+
 /** Speech to text for voice and video notes (the bot's transcriber implements it). */
 export interface VoiceTranscriber {
   readonly model: string;

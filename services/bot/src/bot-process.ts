@@ -26,6 +26,7 @@ import { publishCommands } from "./command-registry.ts";
 import { createBot } from "./create-bot.ts";
 import { DiskFileStore } from "./files/disk-file-store.ts";
 import { cleanUpProviderFiles, PROVIDER_FILE_CLEANUP_INTERVAL_MS } from "./files/provider-file-cleanup.ts";
+import { sharpImageConverter } from "./files/sharp-image-converter.ts";
 import { TelegramFileTransport } from "./files/telegram-file-transport.ts";
 import { generationTexts } from "./generation-texts.ts";
 import { ReadModelBalanceGate } from "./money/balance-gate.ts";
@@ -191,6 +192,7 @@ export async function startBot(
       observer: botMetrics.generation,
       tools: botTools.toolBox,
       ...(botTools.transcriber ? { transcriber: botTools.transcriber } : {}),
+      imageConverter: sharpImageConverter,
       maxToolIterations: config.tools.maxIterations,
     };
     const host = new ThreadActorHost({

@@ -1,6 +1,7 @@
 import { threadStream } from "@bot/domain";
 import { textsFor } from "@bot/telegram";
 import { type FakeOpenAI, startFakeOpenAI } from "@bot/testkit";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
@@ -117,6 +118,35 @@ describe("given users sending files", () => {
     expect(blocks[1]?.source).toMatchObject({ type: "base64", media_type: "application/pdf" });
     expect(blocks[2]?.text).toContain("print('hello')");
     expect(blocks[3]?.text).toBe("Compare these");
+    bot.anthropic.files.clearFaults();
+  });
+
+  it("when a TIFF image arrives, then it is converted to PNG for the model", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5105, first_name: "Scan", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    const before = messageRequests(bot.anthropic).length;
+    const tiff = await sharp({ create: { width: 8, height: 8, channels: 3, background: "blue" } })
+      .tiff()
+      .toBuffer();
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "A blue square." }] });
+    bot.telegram.pushDocument({
+      chat,
+      from: user,
+      bytes: tiff,
+      fileName: "scan.tiff",
+      mimeType: "image/tiff",
+      caption: "What colour?",
+    });
+
+    const request = await withBotLogs(bot.logs, nthRequest(bot.anthropic, before + 1));
+    const blocks = (requestMessages(request).at(-1)?.content ?? []) as readonly Block[];
+    expect(blocks.map((block) => block.type)).toEqual(["text", "image", "text"]);
+    const uploaded = bot.anthropic.files.get(blocks[1]?.source?.file_id ?? "");
+    expect(uploaded?.mimeType).toBe("image/png");
+    expect(uploaded?.filename).toBe("scan.png");
+    expect(uploaded?.bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
   });
 
   it("when a file is over Telegram's 20 MB bot limit or an image format the model cannot read, then the user is told why and nothing is asked of the model", {

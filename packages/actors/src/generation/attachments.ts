@@ -112,7 +112,10 @@ function toolHint(file: ThreadFile): string {
  * A file that cannot be read becomes a note saying so; it never fails the answer.
  */
 export async function attachmentsFor(
-  env: Pick<GenerationEnvironment, "fileStore" | "fileTransport" | "provider" | "clock" | "transcriber">,
+  env: Pick<
+    GenerationEnvironment,
+    "fileStore" | "fileTransport" | "provider" | "clock" | "transcriber" | "imageConverter"
+  >,
   files: readonly ThreadFile[],
   signal: AbortSignal,
   logger: Logger,
@@ -125,18 +128,24 @@ export async function attachmentsFor(
       parts.push({ type: "text", text: await voiceText(env, file, signal, logger, recorder) });
       continue;
     }
+    const image = file.kind === "photo" || file.kind === "image";
+    const converted =
+      image &&
+      !INLINE_IMAGE_TYPES.has(file.mimeType) &&
+      env.imageConverter?.convertible(file.mimeType) === true;
     const inline =
-      ((file.kind === "photo" || file.kind === "image") && INLINE_IMAGE_TYPES.has(file.mimeType)) ||
+      (image && (INLINE_IMAGE_TYPES.has(file.mimeType) || converted)) ||
       file.kind === "pdf" ||
       file.kind === "text";
     if (!inline) {
       parts.push({ type: "text", text: `${fileLabel(file)} ${toolHint(file)}` });
       continue;
     }
+    // A converted image is measured after converting (it is scaled down then).
     const limit =
       file.kind === "pdf"
         ? MAX_INLINE_PDF_BYTES
-        : file.kind === "text"
+        : file.kind === "text" || converted
           ? Number.POSITIVE_INFINITY
           : MAX_INLINE_IMAGE_BYTES;
     if (file.sizeBytes > limit) {
@@ -170,12 +179,35 @@ export async function attachmentsFor(
       });
       continue;
     }
+    let mediaType = file.kind === "pdf" ? "application/pdf" : file.mimeType;
+    let name = file.name;
+    if (converted && env.imageConverter) {
+      try {
+        bytes = await env.imageConverter.toPng(bytes);
+        mediaType = "image/png";
+        name = `${file.name.replace(/\.[^.]*$/, "")}.png`;
+      } catch (error) {
+        logger.warn({ err: error, fileId: file.fileId }, "could not convert an image for the model");
+        parts.push({
+          type: "text",
+          text: `${fileLabel(file)} (it could not be converted to a format the model reads)`,
+        });
+        continue;
+      }
+      if (bytes.byteLength > MAX_INLINE_IMAGE_BYTES) {
+        parts.push({
+          type: "text",
+          text: `${fileLabel(file)} Even converted it is too large for the model.`,
+        });
+        continue;
+      }
+    }
     const type = file.kind === "pdf" ? "document" : "image";
     const files = env.provider.files;
     if (files && recorder) {
       // Uploaded once, then referenced by id: later turns do not carry the bytes again.
       try {
-        const uploaded = await files.upload({ bytes, name: file.name, mimeType: file.mimeType }, signal);
+        const uploaded = await files.upload({ bytes, name, mimeType: mediaType }, signal);
         await recorder.uploaded(file.fileId, uploaded);
         parts.push(label, { type, fileId: uploaded.providerFileId });
         continue;
@@ -185,10 +217,7 @@ export async function attachmentsFor(
     }
     parts.push(label, {
       type,
-      base64: {
-        mediaType: file.kind === "pdf" ? "application/pdf" : file.mimeType,
-        data: bytes.toString("base64"),
-      },
+      base64: { mediaType, data: bytes.toString("base64") },
     });
   }
   return parts;

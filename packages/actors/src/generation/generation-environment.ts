@@ -7,6 +7,7 @@ import type {
   FileStore,
   FileTransport,
   GenerationTexts,
+  ImageConverter,
   UserAccounts,
   VoiceTranscriber,
 } from "../ports.ts";
@@ -57,6 +58,8 @@ export interface GenerationEnvironment {
   readonly fileTransport?: FileTransport;
   /** Transcribes voice and video notes before the model answers them; absent: they are only labelled. */
   readonly transcriber?: VoiceTranscriber;
+  /** Converts images the models cannot read to PNG; absent: such images are only labelled. */
+  readonly imageConverter?: ImageConverter;
   /** Model calls one answer may make in a tool loop (default 10). */
   readonly maxToolIterations?: number;
   /** Monotonic milliseconds, the clock of {@link TurnTiming}; default `performance.now`. */

@@ -83,7 +83,7 @@ const en: Texts = {
   fileTooLarge: (name, megabytes) =>
     `${name} is ${megabytes} MB: Telegram lets bots download files up to 20 MB. Send a smaller or compressed file.`,
   fileUnsupportedImage: (name, mimeType) =>
-    `${name} is a ${mimeType} image, which the model cannot read. Send it as a photo, or as a JPEG, PNG, GIF or WebP file.`,
+    `${name} is a ${mimeType} image, which I cannot read. Send it as a photo, or as a JPEG, PNG, GIF, WebP, TIFF or AVIF file.`,
   unknownCommand: (command) => `Unknown command /${command}. /help lists the commands.`,
   interruptedLabel: "interrupted",
   cutAtMaxTokens: "✂️ The answer reached the length limit and was cut here. Ask me to continue.",
@@ -142,7 +142,7 @@ const ru: Texts = {
   fileTooLarge: (name, megabytes) =>
     `${name} весит ${megabytes} МБ: Telegram разрешает ботам скачивать файлы до 20 МБ. Отправьте файл поменьше или сжатый.`,
   fileUnsupportedImage: (name, mimeType) =>
-    `${name} — изображение ${mimeType}, которое модель не читает. Отправьте его как фото или файлом JPEG, PNG, GIF или WebP.`,
+    `${name} — изображение ${mimeType}, которое я не могу прочитать. Отправьте его как фото или файлом JPEG, PNG, GIF, WebP, TIFF или AVIF.`,
   unknownCommand: (command) => `Неизвестная команда /${command}. Список команд: /help.`,
   interruptedLabel: "прервано",
   cutAtMaxTokens: "✂️ Ответ достиг предела длины и обрезан здесь. Попросите продолжить.",

@@ -1,5 +1,6 @@
 import type { FileKind, FileReceived } from "@bot/domain";
 import type { Message } from "@grammyjs/types";
+import { CONVERTIBLE_IMAGE_TYPES } from "./sharp-image-converter.ts";
 import { TELEGRAM_DOWNLOAD_LIMIT_BYTES } from "./telegram-file-transport.ts";
 
 /** The file metadata a Telegram message carries, before ids are given. */
@@ -95,7 +96,7 @@ export function incomingFile(message: Message): { file: IncomingFile } | { refus
     const name = document.file_name ?? `document-${message.message_id}`;
     const mimeType = document.mime_type ?? "application/octet-stream";
     const kind = documentKind(mimeType, name);
-    if (kind === "image" && !MODEL_IMAGE_TYPES.has(mimeType)) {
+    if (kind === "image" && !MODEL_IMAGE_TYPES.has(mimeType) && !CONVERTIBLE_IMAGE_TYPES.has(mimeType)) {
       return { refused: { reason: "unsupported_image", name, mimeType } };
     }
     file = base(kind, name, mimeType, document.file_size, document, caption, null);
