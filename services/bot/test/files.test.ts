@@ -121,6 +121,30 @@ describe("given users sending files", () => {
     bot.anthropic.files.clearFaults();
   });
 
+  it("when an album of two photos arrives, then both reach the model in one turn", {
+    timeout: 60_000,
+  }, async () => {
+    const user = bot.telegram.user({ id: 5106, first_name: "Album", language_code: "en" });
+    const chat = bot.telegram.privateChat(user);
+    const before = messageRequests(bot.anthropic).length;
+    bot.anthropic.enqueue({ kind: "message", blocks: [{ type: "text", text: "Two pixels." }] });
+    bot.telegram.pushPhoto({
+      chat,
+      from: user,
+      bytes: PNG,
+      caption: "Compare them",
+      mediaGroupId: "album-1",
+    });
+    bot.telegram.pushPhoto({ chat, from: user, bytes: PNG, mediaGroupId: "album-1" });
+
+    const request = await withBotLogs(bot.logs, nthRequest(bot.anthropic, before + 1));
+    await sentMatching(bot.telegram, chat.id, (text) => text === "Two pixels.");
+    const blocks = (requestMessages(request).at(-1)?.content ?? []) as readonly Block[];
+    expect(blocks.filter((block) => block.type === "image")).toHaveLength(2);
+    expect(blocks.at(-1)?.text).toBe("Compare them");
+    expect(messageRequests(bot.anthropic)).toHaveLength(before + 1);
+  });
+
   it("when a TIFF image arrives, then it is converted to PNG for the model", {
     timeout: 60_000,
   }, async () => {
