@@ -5,23 +5,20 @@ import {
   decideThread,
   domainEvents,
   evolveThread,
-  fixedClock,
   foldThread,
   initialThreadState,
   type MessageReceived,
-  sequentialIds,
   stampEvents,
   type ThreadCommand,
   type ThreadEvent,
   ThreadRuleViolation,
-  type ThreadState,
-  threadStream,
   tokenQuantities,
 } from "../src/index.ts";
+import { modelCharge, threadRunner } from "./support/run-thread.ts";
 
 const key = { chatId: 42, topicId: null, userId: 42 };
-const stream = threadStream(key);
-const source = { clock: fixedClock("2026-11-26T10:00:00.000Z"), ids: sequentialIds() };
+const thread = threadRunner(key);
+const { stream, source, run } = thread;
 const GEN = "11111111-1111-4111-8111-111111111111";
 const GEN2 = "22222222-2222-4222-8222-222222222222";
 
@@ -30,49 +27,18 @@ function message(
   text = `hello ${messageId}`,
   updateId = 1000 + messageId,
 ): MessageReceived["data"] {
-  return {
-    chatId: key.chatId,
-    topicId: null,
-    userId: key.userId,
-    chatType: "private",
+  return thread.message({
     messageId,
     updateId,
     text,
-    sentAt: "2026-11-26T10:00:00.000Z",
-    replyToMessageId: null,
     from: { username: "ann", firstName: "Ann", languageCode: "en" },
-  };
+  });
 }
 
 const zeroUsage = tokenQuantities();
 
 function charge(callIndex = 0, userAmount = 1500): ChargeDraft {
-  return {
-    callIndex,
-    modelId: "claude-sonnet-4-6",
-    priceTableVersion: "test-1",
-    estimated: false,
-    quantities: { ...zeroUsage, inputTokens: 100, outputTokens: 50 },
-    amount: userAmount,
-    userAmount,
-    cacheWriteSubsidised: false,
-  };
-}
-
-/** Applies commands in order, as the actor would, and returns the state and every event. */
-function run(commands: readonly ThreadCommand[], from: ThreadState = initialThreadState) {
-  let state = from;
-  const events: ThreadEvent[] = [];
-  for (const command of commands) {
-    const drafts = decideThread(command, state);
-    const stamped = stampEvents(domainEvents, drafts, source, {
-      correlationId: "test",
-      userId: key.userId,
-    }) as ThreadEvent[];
-    for (const event of stamped) state = evolveThread(state, event, stream);
-    events.push(...stamped);
-  }
-  return { state, events };
+  return modelCharge(callIndex, userAmount, { inputTokens: 100, outputTokens: 50 });
 }
 
 const start = (generationId = GEN): ThreadCommand => ({

@@ -1,40 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  decideThread,
-  domainEvents,
-  evolveThread,
-  type FileReceived,
-  fixedClock,
-  initialThreadState,
-  sequentialIds,
-  stampEvents,
-  type ThreadCommand,
-  type ThreadEvent,
-  ThreadRuleViolation,
-  type ThreadState,
-  threadStream,
-} from "../src/index.ts";
+import { decideThread, type FileReceived, type ThreadCommand, ThreadRuleViolation } from "../src/index.ts";
+import { threadRunner } from "./support/run-thread.ts";
 
 const key = { chatId: 9, topicId: null, userId: 9 };
-const stream = threadStream(key);
-const source = { clock: fixedClock("2026-11-26T10:00:00.000Z"), ids: sequentialIds() };
+const thread = threadRunner(key);
+const { run } = thread;
 const GEN = "44444444-4444-4444-8444-444444444444";
 const PHOTO = "55555555-5555-4555-8555-555555555555";
 const CHART = "66666666-6666-4666-8666-666666666666";
-
-function run(commands: readonly ThreadCommand[], from: ThreadState = initialThreadState) {
-  let state = from;
-  const events: ThreadEvent[] = [];
-  for (const command of commands) {
-    const stamped = stampEvents(domainEvents, decideThread(command, state), source, {
-      correlationId: "test",
-      userId: key.userId,
-    }) as ThreadEvent[];
-    for (const event of stamped) state = evolveThread(state, event, stream);
-    events.push(...stamped);
-  }
-  return { state, events };
-}
 
 const photo: FileReceived["data"] = {
   fileId: PHOTO,
@@ -55,18 +28,12 @@ const photo: FileReceived["data"] = {
 
 const receive: ThreadCommand = {
   type: "ReceiveMessage",
-  message: {
-    chatId: 9,
-    topicId: null,
-    userId: 9,
-    chatType: "private",
+  message: thread.message({
     messageId: 3,
     updateId: 30,
     text: "What is this?",
-    sentAt: "2026-11-26T10:00:00.000Z",
-    replyToMessageId: null,
     from: { username: null, firstName: "Bo", languageCode: "en" },
-  },
+  }),
   files: [photo],
 };
 

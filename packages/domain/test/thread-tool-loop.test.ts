@@ -3,53 +3,25 @@ import { describe, expect, it } from "vitest";
 import {
   type ChargeDraft,
   decideThread,
-  domainEvents,
-  evolveThread,
-  fixedClock,
   initialThreadState,
   ledgerEntryOf,
   priceToolUse,
-  sequentialIds,
-  stampEvents,
   type ThreadCommand,
   type ThreadEvent,
   ThreadRuleViolation,
-  type ThreadState,
   type ToolChargeDraft,
-  threadStream,
   tokenQuantities,
   UnpricedQuantityError,
 } from "../src/index.ts";
+import { modelCharge, threadRunner } from "./support/run-thread.ts";
 
 const key = { chatId: 7, topicId: null, userId: 7 };
-const stream = threadStream(key);
-const source = { clock: fixedClock("2026-11-26T10:00:00.000Z"), ids: sequentialIds() };
+const thread = threadRunner(key);
+const { stream, run } = thread;
 const GEN = "33333333-3333-4333-8333-333333333333";
 
-function run(commands: readonly ThreadCommand[], from: ThreadState = initialThreadState) {
-  let state = from;
-  const events: ThreadEvent[] = [];
-  for (const command of commands) {
-    const stamped = stampEvents(domainEvents, decideThread(command, state), source, {
-      correlationId: "test",
-      userId: key.userId,
-    }) as ThreadEvent[];
-    for (const event of stamped) state = evolveThread(state, event, stream);
-    events.push(...stamped);
-  }
-  return { state, events };
-}
-
-const charge = (callIndex: number, userAmount = 1000): ChargeDraft => ({
-  callIndex,
-  modelId: "claude-sonnet-4-6",
-  priceTableVersion: "test-1",
-  estimated: false,
-  quantities: { ...tokenQuantities(), inputTokens: 10, outputTokens: 5 },
-  amount: userAmount,
-  userAmount,
-  cacheWriteSubsidised: false,
-});
+const charge = (callIndex: number, userAmount = 1000): ChargeDraft =>
+  modelCharge(callIndex, userAmount, { inputTokens: 10, outputTokens: 5 });
 
 const sandbox: ToolChargeDraft = {
   priceTableVersion: "test-1",
@@ -65,18 +37,7 @@ const sandbox: ToolChargeDraft = {
 const open = run([
   {
     type: "ReceiveMessage",
-    message: {
-      chatId: 7,
-      topicId: null,
-      userId: 7,
-      chatType: "private",
-      messageId: 1,
-      updateId: 1,
-      text: "plot it",
-      sentAt: "2026-11-26T10:00:00.000Z",
-      replyToMessageId: null,
-      from: { username: null, firstName: "Ann", languageCode: "en" },
-    },
+    message: thread.message({ messageId: 1, updateId: 1, text: "plot it" }),
   },
   {
     type: "StartGeneration",

@@ -1,6 +1,3 @@
-import type { ToolOutputFile, ToolRunContext } from "@bot/actors";
-import type { FileKind, ThreadFile } from "@bot/domain";
-import { createLogger } from "@bot/observability";
 import { type FakeOpenAI, startFakeOpenAI } from "@bot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -9,97 +6,30 @@ import {
   type TranscribeAudioToolOptions,
   toolInputSchema,
 } from "../src/index.ts";
+import { type FakeFileSeed, fakeToolRun } from "../src/toolbox/fake-tool-context.ts";
 
 const fakes: FakeOpenAI[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-/** A thread with files kept in memory; counts downloads. */
-function fakeContext() {
-  const files: ThreadFile[] = [];
-  const bytes = new Map<string, Buffer>();
-  const controller = new AbortController();
-  const reads: string[] = [];
-  let failRead: Error | null = null;
-  const add = (seed: {
-    kind: FileKind;
-    name: string;
-    mimeType: string;
-    bytes: Buffer;
-    sizeBytes?: number;
-    durationSeconds?: number;
-  }) => {
-    const file: ThreadFile = {
-      fileId: `file-${files.length + 1}`,
-      source: "user",
-      kind: seed.kind,
-      name: seed.name,
-      mimeType: seed.mimeType,
-      sizeBytes: seed.sizeBytes ?? seed.bytes.length,
-      telegramFileId: null,
-      telegramFileUniqueId: null,
-      sha256: null,
-      messageId: 10,
-      generationId: null,
-      toolUseId: null,
-      durationSeconds: seed.durationSeconds ?? null,
-      caption: null,
-      receivedAt: "2026-11-26T10:00:00.000Z",
-      delivered: false,
-      uploads: [],
-      transcript: null,
-    };
-    files.push(file);
-    bytes.set(file.fileId, seed.bytes);
-    return file;
-  };
-  const context: ToolRunContext = {
-    userId: 7,
-    threadKey: { chatId: 7, topicId: null, userId: 7 },
-    generationId: "gen-1",
-    toolUseId: "toolu_1",
-    language: "en",
-    signal: controller.signal,
-    logger: createLogger({ level: "silent" }),
-    standing: async () => null,
-    files: {
-      list: () => [...files],
-      read: async (fileId) => {
-        reads.push(fileId);
-        if (failRead) throw failRead;
-        const found = bytes.get(fileId);
-        if (!found) throw new Error(`no file ${fileId}`);
-        return found;
-      },
-      produce: async (_output: ToolOutputFile) => {
-        throw new Error("transcribe_audio produces no files");
-      },
-      deliver: async () => {
-        throw new Error("transcribe_audio delivers nothing");
-      },
-    },
-    sessions: { current: () => null, opened: async () => {}, closed: async () => {} },
-  };
-  return {
-    context,
-    add,
-    reads,
-    controller,
-    failReads: (error: Error) => {
-      failRead = error;
-    },
-  };
-}
-
 async function setup(options: Partial<TranscribeAudioToolOptions> = {}) {
   const fake = await startFakeOpenAI();
   fakes.push(fake);
   const transcriber = createTranscriber({ apiKey: "sk-test", baseURL: fake.baseURL, maxRetries: 0 });
-  return { fake, tool: createTranscribeAudioTool({ transcriber, ...options }), thread: fakeContext() };
+  return { fake, tool: createTranscribeAudioTool({ transcriber, ...options }), thread: fakeToolRun() };
 }
 
 const voice = Buffer.alloc(12_000, 1);
+
+/** A voice note of `durationSeconds` as Telegram reports it. */
+const voiceNote = (name: string, durationSeconds: number): FakeFileSeed => ({
+  kind: "voice",
+  name,
+  mimeType: "audio/ogg",
+  bytes: voice,
+  durationSeconds,
+});
 
 function parsed(content: unknown): Record<string, unknown> {
   if (typeof content !== "string") throw new Error("expected JSON text content");
@@ -109,13 +39,7 @@ function parsed(content: unknown): Record<string, unknown> {
 describe("given a voice note in the thread", () => {
   it("when transcribe_audio runs, then the transcript comes back as JSON and the per-second charge is set", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({
-      kind: "voice",
-      name: "voice.oga",
-      mimeType: "audio/ogg",
-      bytes: voice,
-      durationSeconds: 6,
-    });
+    const file = thread.files.add(voiceNote("voice.oga", 6));
     fake.enqueueTranscription({
       kind: "transcript",
       text: "Hello there.",
@@ -143,7 +67,7 @@ describe("given a voice note in the thread", () => {
 
   it("when a language is given, then it reaches the API", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({ kind: "audio", name: "talk.mp3", mimeType: "audio/mpeg", bytes: voice });
+    const file = thread.files.add({ kind: "audio", name: "talk.mp3", mimeType: "audio/mpeg", bytes: voice });
     fake.enqueueTranscription({ kind: "transcript", text: "Bonjour.", durationSeconds: 1 });
 
     const outcome = await tool.run(
@@ -158,7 +82,7 @@ describe("given a voice note in the thread", () => {
 
   it("when the transcript is very long, then it is cut with a marker, flagged, and still fully charged", async () => {
     const { fake, tool, thread } = await setup({ maxTextChars: 10 });
-    const file = thread.add({ kind: "video", name: "clip.mp4", mimeType: "video/mp4", bytes: voice });
+    const file = thread.files.add({ kind: "video", name: "clip.mp4", mimeType: "video/mp4", bytes: voice });
     fake.enqueueTranscription({ kind: "transcript", text: "0123456789abcdefghij", durationSeconds: 30 });
 
     const outcome = await tool.run(tool.input.parse({ file_id: file.fileId }), thread.context);
@@ -173,20 +97,20 @@ describe("given a voice note in the thread", () => {
 describe("given a file transcribe_audio cannot take", () => {
   it("when the file is a photo, then bad_input names its kind and nothing is downloaded or sent", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({ kind: "photo", name: "cat.jpg", mimeType: "image/jpeg", bytes: voice });
+    const file = thread.files.add({ kind: "photo", name: "cat.jpg", mimeType: "image/jpeg", bytes: voice });
 
     const outcome = await tool.run(tool.input.parse({ file_id: file.fileId }), thread.context);
 
     expect(outcome).toMatchObject({ ok: false, errorKind: "bad_input", charge: null });
     expect(parsed(outcome.content)).toMatchObject({ error: "bad_input", kind: "photo" });
     expect(parsed(outcome.content).message).toContain("is a photo file");
-    expect(thread.reads).toHaveLength(0);
+    expect(thread.files.reads).toHaveLength(0);
     expect(fake.requests).toHaveLength(0);
   });
 
   it("when the file is over 25 MB by its metadata, then bad_input before downloading", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({
+    const file = thread.files.add({
       kind: "audio",
       name: "concert.mp3",
       mimeType: "audio/mpeg",
@@ -198,7 +122,7 @@ describe("given a file transcribe_audio cannot take", () => {
 
     expect(outcome).toMatchObject({ ok: false, errorKind: "bad_input" });
     expect(parsed(outcome.content).message).toContain("40.0 MB; the limit is 25 MB");
-    expect(thread.reads).toHaveLength(0);
+    expect(thread.files.reads).toHaveLength(0);
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -213,8 +137,8 @@ describe("given a file transcribe_audio cannot take", () => {
 
   it("when the download fails, then file_unavailable and no charge", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({ kind: "voice", name: "v.ogg", mimeType: "audio/ogg", bytes: voice });
-    thread.failReads(new Error("telegram said 400"));
+    const file = thread.files.add({ kind: "voice", name: "v.ogg", mimeType: "audio/ogg", bytes: voice });
+    thread.files.failReadWith = new Error("telegram said 400");
 
     const outcome = await tool.run(tool.input.parse({ file_id: file.fileId }), thread.context);
 
@@ -234,13 +158,7 @@ describe("given a file transcribe_audio cannot take", () => {
 describe("given the provider is rate limited", () => {
   it("when the API answers 429, then rate_limited with retry_after_seconds and no charge", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({
-      kind: "voice",
-      name: "v.ogg",
-      mimeType: "audio/ogg",
-      bytes: voice,
-      durationSeconds: 6,
-    });
+    const file = thread.files.add(voiceNote("v.ogg", 6));
     fake.enqueueTranscription({ kind: "http_error", status: 429, retryAfterSeconds: 12 });
 
     const outcome = await tool.run(tool.input.parse({ file_id: file.fileId }), thread.context);
@@ -253,13 +171,7 @@ describe("given the provider is rate limited", () => {
 describe("given the generation is stopped", () => {
   it("when the signal aborts during the request, then cancelled with the known duration charged", async () => {
     const { fake, tool, thread } = await setup();
-    const file = thread.add({
-      kind: "voice",
-      name: "v.ogg",
-      mimeType: "audio/ogg",
-      bytes: voice,
-      durationSeconds: 4,
-    });
+    const file = thread.files.add(voiceNote("v.ogg", 4));
     fake.enqueueTranscription({ kind: "transcript", text: "late", delayMs: 2_000 });
     setTimeout(() => thread.controller.abort(), 100);
 

@@ -1,7 +1,4 @@
-import type { ToolOutputFile, ToolRunContext } from "@bot/actors";
-import type { FileKind, ThreadFile } from "@bot/domain";
 import { type ContentPart, modelRegistry, type ToolPriceList } from "@bot/llm";
-import { createLogger } from "@bot/observability";
 import { type FakeGemini, readPngSize, solidPng, startFakeGemini } from "@bot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -10,93 +7,18 @@ import {
   type ToolPriceSource,
   toolInputSchema,
 } from "../src/index.ts";
+import { fakeToolRun } from "../src/toolbox/fake-tool-context.ts";
 
 const fakes: FakeGemini[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-/** A thread with files kept in memory; records what the tool produced. */
-function fakeContext() {
-  const files: ThreadFile[] = [];
-  const bytes = new Map<string, Uint8Array>();
-  const produced: ToolOutputFile[] = [];
-  const controller = new AbortController();
-  let failProduce: Error | null = null;
-  const store = (seed: {
-    kind: FileKind;
-    name: string;
-    mimeType: string;
-    bytes: Uint8Array;
-    source?: "user" | "assistant";
-  }) => {
-    const file: ThreadFile = {
-      fileId: `file-${files.length + 1}`,
-      source: seed.source ?? "user",
-      kind: seed.kind,
-      name: seed.name,
-      mimeType: seed.mimeType,
-      sizeBytes: seed.bytes.length,
-      telegramFileId: null,
-      telegramFileUniqueId: null,
-      sha256: null,
-      messageId: null,
-      generationId: null,
-      toolUseId: null,
-      durationSeconds: null,
-      caption: null,
-      receivedAt: "2026-11-26T10:00:00.000Z",
-      delivered: false,
-      uploads: [],
-      transcript: null,
-    };
-    files.push(file);
-    bytes.set(file.fileId, seed.bytes);
-    return file;
-  };
-  const context: ToolRunContext = {
-    userId: 7,
-    threadKey: { chatId: 7, topicId: null, userId: 7 },
-    generationId: "gen-1",
-    toolUseId: "toolu_1",
-    language: "en",
-    signal: controller.signal,
-    logger: createLogger({ level: "silent" }),
-    standing: async () => null,
-    files: {
-      list: () => [...files],
-      read: async (fileId) => {
-        const found = bytes.get(fileId);
-        if (!found) throw new Error(`no file ${fileId}`);
-        return Buffer.from(found);
-      },
-      produce: async (output) => {
-        if (failProduce) throw failProduce;
-        produced.push(output);
-        return store({ ...output, source: "assistant" });
-      },
-      deliver: async () => {
-        throw new Error("generate_image delivers nothing");
-      },
-    },
-    sessions: { current: () => null, opened: async () => {}, closed: async () => {} },
-  };
-  return {
-    context,
-    add: store,
-    produced,
-    controller,
-    failProduce: (error: Error) => {
-      failProduce = error;
-    },
-  };
-}
-
 async function setup(options: Partial<ImageGeneratorOptions> = {}) {
   const fake = await startFakeGemini();
   fakes.push(fake);
   const tool = createGenerateImageTool({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, ...options });
-  return { fake, tool, thread: fakeContext() };
+  return { fake, tool, thread: fakeToolRun({ fileId: (n) => `file-${n}` }) };
 }
 
 const prices = modelRegistry.toolPrices("generate_image:gemini-3-pro-image") as ToolPriceList;
@@ -144,7 +66,7 @@ describe("given a prompt and an image size", () => {
         amount,
         userAmount: amount,
       });
-      expect(thread.produced).toEqual([
+      expect(thread.files.produced).toEqual([
         expect.objectContaining({ name: "image-1.png", mimeType: "image/png", kind: "image" }),
       ]);
       const result = textOf(outcome.content);
@@ -196,7 +118,7 @@ describe("given a prompt and an image size", () => {
 
   it("when the thread already has image-3.png, then the new file is image-4.png", async () => {
     const { fake, tool, thread } = await setup();
-    thread.add({
+    thread.files.add({
       kind: "image",
       name: "image-3.png",
       mimeType: "image/png",
@@ -207,7 +129,7 @@ describe("given a prompt and an image size", () => {
 
     await tool.run(tool.input.parse({ prompt: "Another" }), thread.context);
 
-    expect(thread.produced[0]?.name).toBe("image-4.png");
+    expect(thread.files.produced[0]?.name).toBe("image-4.png");
   });
 });
 
@@ -215,9 +137,9 @@ describe("given source images to edit", () => {
   it("when three thread images are given, then all three are sent inline with the prompt", async () => {
     const { fake, tool, thread } = await setup();
     const ids = [
-      thread.add({ kind: "photo", name: "a.jpg", mimeType: "image/jpeg", bytes: png(16) }).fileId,
-      thread.add({ kind: "image", name: "b.png", mimeType: "image/png", bytes: png(16) }).fileId,
-      thread.add({ kind: "photo", name: "c.webp", mimeType: "image/webp", bytes: png(16) }).fileId,
+      thread.files.add({ kind: "photo", name: "a.jpg", mimeType: "image/jpeg", bytes: png(16) }).fileId,
+      thread.files.add({ kind: "image", name: "b.png", mimeType: "image/png", bytes: png(16) }).fileId,
+      thread.files.add({ kind: "photo", name: "c.webp", mimeType: "image/webp", bytes: png(16) }).fileId,
     ];
     fake.enqueue({ kind: "response", parts: [{ text: "Combined." }, { image: "requested" }] });
 
@@ -240,7 +162,8 @@ describe("given source images to edit", () => {
     const ids = Array.from(
       { length: 15 },
       (_, index) =>
-        thread.add({ kind: "photo", name: `p${index}.png`, mimeType: "image/png", bytes: png(8) }).fileId,
+        thread.files.add({ kind: "photo", name: `p${index}.png`, mimeType: "image/png", bytes: png(8) })
+          .fileId,
     );
 
     const outcome = await tool.run(
@@ -262,7 +185,7 @@ describe("given source images to edit", () => {
 
   it("when a source is a voice note, then bad_input names its kind", async () => {
     const { fake, tool, thread } = await setup();
-    const voice = thread.add({
+    const voice = thread.files.add({
       kind: "voice",
       name: "v.ogg",
       mimeType: "audio/ogg",
@@ -282,7 +205,12 @@ describe("given source images to edit", () => {
 
   it("when a source is a GIF, then bad_input names its type", async () => {
     const { tool, thread } = await setup();
-    const gif = thread.add({ kind: "image", name: "a.gif", mimeType: "image/gif", bytes: Buffer.alloc(10) });
+    const gif = thread.files.add({
+      kind: "image",
+      name: "a.gif",
+      mimeType: "image/gif",
+      bytes: Buffer.alloc(10),
+    });
 
     const outcome = await tool.run(
       tool.input.parse({ prompt: "Edit", source_file_ids: [gif.fileId] }),
@@ -302,7 +230,7 @@ describe("given no image comes back", () => {
 
     expect(outcome).toMatchObject({ ok: false, errorKind: "blocked", charge: null });
     expect(textOf(outcome.content)).toMatchObject({ reason: "IMAGE_SAFETY" });
-    expect(thread.produced).toHaveLength(0);
+    expect(thread.files.produced).toHaveLength(0);
   });
 
   it("when the prompt itself is blocked, then blocked with the prompt's reason and no charge", async () => {
@@ -372,7 +300,7 @@ describe("given provider failures", () => {
   it("when the image cannot be stored, then storage_error still carries the charge (the provider billed it)", async () => {
     const { fake, tool, thread } = await setup();
     fake.enqueue({ kind: "response", parts: [{ image: "requested" }] });
-    thread.failProduce(new Error("disk full"));
+    thread.files.failProduceWith = new Error("disk full");
 
     const outcome = await tool.run(tool.input.parse({ prompt: "Draw", image_size: "1K" }), thread.context);
 

@@ -1,8 +1,7 @@
-import type { ToolOutcome, ToolOutputFile, ToolRunContext, ToolSession } from "@bot/actors";
-import { fixedClock, priceToolUse, type ThreadFile } from "@bot/domain";
+import type { ToolOutcome } from "@bot/actors";
+import { type Clock, fixedClock, priceToolUse } from "@bot/domain";
 import type { AttachmentPart } from "@bot/llm";
 import { modelRegistry } from "@bot/llm";
-import { createLogger } from "@bot/observability";
 import {
   type E2BExecutionScript,
   type E2BExecutionStep,
@@ -14,85 +13,15 @@ import {
 } from "@bot/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createExecutePythonTool, type ExecutePythonInput, type ExecutePythonOptions } from "../src/index.ts";
+import { fakeToolRun } from "../src/toolbox/fake-tool-context.ts";
 
 const T0 = "2026-03-01T10:00:00.000Z";
 const chart = Buffer.from(solidPng(320, 200, [10, 120, 220]));
 const prices = modelRegistry.toolPrices("execute_python");
 
-/** An in-memory thread: files with bytes, produced outputs, sessions that expire on the test clock. */
-function fakeThread(clock: { now(): Date }) {
-  const controller = new AbortController();
-  const files: ThreadFile[] = [];
-  const contents = new Map<string, Buffer>();
-  const produced: ToolOutputFile[] = [];
-  const open = new Map<string, ToolSession>();
-  const sessionLog: string[] = [];
-  let next = 1;
-  const add = (name: string, bytes: Buffer, source: "user" | "assistant" = "user"): ThreadFile => {
-    const file: ThreadFile = {
-      fileId: `file-${next++}`,
-      source,
-      kind: "other",
-      name,
-      mimeType: "application/octet-stream",
-      sizeBytes: bytes.byteLength,
-      telegramFileId: null,
-      telegramFileUniqueId: null,
-      sha256: null,
-      messageId: null,
-      generationId: null,
-      toolUseId: null,
-      durationSeconds: null,
-      caption: null,
-      receivedAt: T0,
-      delivered: false,
-      uploads: [],
-      transcript: null,
-    };
-    files.push(file);
-    contents.set(file.fileId, bytes);
-    return file;
-  };
-  const context: ToolRunContext = {
-    userId: 7,
-    threadKey: { chatId: 7, topicId: null, userId: 7 },
-    generationId: "gen-1",
-    toolUseId: "toolu_1",
-    language: "en",
-    signal: controller.signal,
-    logger: createLogger({ level: "silent" }),
-    standing: async () => null,
-    files: {
-      list: () => [...files],
-      read: async (fileId) => {
-        const bytes = contents.get(fileId);
-        if (!bytes) throw new Error(`no file ${fileId}`);
-        return bytes;
-      },
-      produce: async (output) => {
-        produced.push(output);
-        return add(output.name, Buffer.from(output.bytes), "assistant");
-      },
-      deliver: async () => {
-        throw new Error("not used");
-      },
-    },
-    sessions: {
-      current: (tool) => {
-        const session = open.get(tool);
-        return session && Date.parse(session.expiresAt) > clock.now().getTime() ? session : null;
-      },
-      opened: async (tool, session) => {
-        open.set(tool, session);
-        sessionLog.push(`opened ${session.sessionId} until ${session.expiresAt}`);
-      },
-      closed: async (tool, sessionId, reason) => {
-        if (open.get(tool)?.sessionId === sessionId) open.delete(tool);
-        sessionLog.push(`closed ${sessionId}: ${reason}`);
-      },
-    },
-  };
-  return { context, controller, add, produced, open, sessionLog };
+/** An in-memory thread whose sessions expire on the test clock. */
+function fakeThread(clock: Clock) {
+  return fakeToolRun({ now: T0, clock });
 }
 
 let fake: FakeE2B;
@@ -213,7 +142,7 @@ describe("given a new thread and code that prints, shows a figure and saves a ch
       ["chart.png", "/tmp/chart.png", chart.byteLength, "image/png"],
       ["figure_1.png", null, chart.byteLength, "image/png"],
     ]);
-    expect(thread.produced.map((file) => [file.name, file.kind, file.mimeType])).toEqual([
+    expect(thread.files.produced.map((file) => [file.name, file.kind, file.mimeType])).toEqual([
       ["chart.png", "image", "image/png"],
       ["figure_1.png", "image", "image/png"],
     ]);
@@ -245,7 +174,7 @@ describe("given a new thread and code that prints, shows a figure and saves a ch
     expect(outcome.charge?.amount).toBe(
       priceToolUse({ vcpuSeconds: 5, memoryMibSeconds: 1201 }, prices?.prices ?? {}),
     );
-    expect(thread.open.get("execute_python")).toEqual({
+    expect(thread.sessions.open.get("execute_python")).toEqual({
       sessionId: record?.sandboxId,
       expiresAt: "2026-03-01T10:10:00.000Z",
     });
@@ -296,7 +225,7 @@ describe("given a thread whose sandbox is alive", () => {
     expect(
       fake.requests.filter((request) => request.path === `/v2/sandboxes/${sandboxId}/connect`),
     ).toHaveLength(1);
-    expect(thread.open.get("execute_python")).toEqual({
+    expect(thread.sessions.open.get("execute_python")).toEqual({
       sessionId: sandboxId,
       expiresAt: "2026-03-01T10:11:41.000Z",
     });
@@ -347,12 +276,12 @@ describe("given a recorded session whose sandbox is gone", () => {
     expect(fake.sandboxes()).toHaveLength(2);
     expect(bodyOf(outcome)).toMatchObject({ ok: true, sandbox: "new", stdout: "two\n" });
     expect(bodyOf(outcome).notes?.join(" ")).toContain("previous sandbox");
-    expect(thread.sessionLog).toEqual([
+    expect(thread.sessions.log).toEqual([
       `opened ${oldId} until 2026-03-01T10:10:00.000Z`,
       `closed ${oldId}: not found at E2B (expired or killed)`,
       `opened ${newId} until 2026-03-01T10:10:00.100Z`,
     ]);
-    expect(thread.open.get("execute_python")?.sessionId).toBe(newId);
+    expect(thread.sessions.open.get("execute_python")?.sessionId).toBe(newId);
   });
 
   it("when the recorded expiry has passed, then a new sandbox is created without trying the old one", async () => {
@@ -374,8 +303,8 @@ describe("given a recorded session whose sandbox is gone", () => {
 describe("given files in the thread", () => {
   it("when they are named as input_files, then they are uploaded to /tmp/inputs and their paths reported, not re-registered", async () => {
     const thread = fakeThread(clock);
-    const csv = thread.add("data.csv", Buffer.from("a,b\n1,2\n3,4\n"));
-    const report = thread.add("../My report (1).xlsx", Buffer.from("xlsx bytes"));
+    const csv = thread.files.add({ name: "data.csv", bytes: "a,b\n1,2\n3,4\n" });
+    const report = thread.files.add({ name: "../My report (1).xlsx", bytes: "xlsx bytes" });
     let seen: string[] = [];
     willRun(200, [{ type: "stdout", text: "rows: 3\n" }], () => {
       seen = [...fake.files(fake.sandboxes()[0]?.sandboxId ?? "").keys()];
@@ -444,7 +373,7 @@ describe("given code that fails", () => {
     expect(outcome.charge?.amount).toBe(expectedAmount(3_000));
     // A Python error leaves the kernel usable: the sandbox is kept for the next call.
     expect(fake.sandboxes()[0]?.state).toBe("running");
-    expect(thread.open.has("execute_python")).toBe(true);
+    expect(thread.sessions.open.has("execute_python")).toBe(true);
   });
 
   it("when the code outruns timeout_seconds, then it is stopped, the partial output kept, the sandbox killed and the time charged", async () => {
@@ -464,8 +393,8 @@ describe("given code that fails", () => {
     expect(body.notes?.join(" ")).toContain("sandbox was stopped");
     expect(outcome.charge?.quantities).toEqual({ vcpuSeconds: 2, memoryMibSeconds: 512 });
     expect(fake.sandboxes()[0]?.state).toBe("killed");
-    expect(thread.open.has("execute_python")).toBe(false);
-    expect(thread.sessionLog.at(-1)).toContain("killed after the run timed out");
+    expect(thread.sessions.open.has("execute_python")).toBe(false);
+    expect(thread.sessions.log.at(-1)).toContain("killed after the run timed out");
   });
 
   it("when timeout_seconds is above the maximum, then it is capped and the model told", async () => {
@@ -504,7 +433,7 @@ describe("given a run in progress", () => {
     expect(outcome.charge?.quantities).toEqual({ vcpuSeconds: 8, memoryMibSeconds: 2048 });
     expect(outcome.charge?.amount).toBe(expectedAmount(4_000));
     expect(fake.sandboxes()[0]?.state).toBe("killed");
-    expect(thread.sessionLog.at(-1)).toContain("killed after the call was cancelled");
+    expect(thread.sessions.log.at(-1)).toContain("killed after the call was cancelled");
   });
 
   it("when the call is cancelled before it starts, then nothing reaches E2B and nothing is charged", async () => {
@@ -599,7 +528,7 @@ describe("given E2B failing", () => {
     expect(outcome).toMatchObject({ ok: false, errorKind: "provider_error", charge: null });
     expect(JSON.parse(outcome.content as string).message).toContain("401");
     expect(fake.sandboxes()).toEqual([]);
-    expect(thread.sessionLog).toEqual([]);
+    expect(thread.sessions.log).toEqual([]);
   });
 
   it.each([
@@ -640,8 +569,8 @@ describe("given E2B failing", () => {
     expect(outcome).toMatchObject({ ok: false, errorKind: "provider_error" });
     expect(bodyOf(outcome).error?.message).toContain("expired or was killed while the code was running");
     expect(outcome.charge?.quantities).toEqual({ vcpuSeconds: 4, memoryMibSeconds: 1024 });
-    expect(thread.open.has("execute_python")).toBe(false);
-    expect(thread.sessionLog.at(-1)).toContain("lost during the call");
+    expect(thread.sessions.open.has("execute_python")).toBe(false);
+    expect(thread.sessions.log.at(-1)).toContain("lost during the call");
   });
 });
 
