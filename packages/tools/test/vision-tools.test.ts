@@ -1,7 +1,8 @@
-import { priceToolUse } from "@bot/domain";
+import { nanoUsd, priceToolUse } from "@bot/domain";
 import { AnthropicProvider, modelRegistry } from "@bot/llm";
 import { type FakeAnthropic, startFakeAnthropic } from "@bot/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { createPreviewFileTool } from "../src/files/preview-file-tool.ts";
 import { fakeToolRun } from "../src/toolbox/fake-tool-context.ts";
 import { createAnalyzeImageTool, createAnalyzePdfTool } from "../src/vision/analyze-tools.ts";
 
@@ -90,5 +91,49 @@ describe("analyze_image and analyze_pdf", () => {
     const outcome = await pdf.run({ file_id: file.fileId, question: "Summarise" }, run.context);
     expect(outcome).toMatchObject({ ok: false, errorKind: "provider_error" });
     expect(String(outcome.content)).toContain("overloaded");
+  });
+});
+
+describe("preview_file with the vision model", () => {
+  it("given an image, when previewed, then the vision model describes it and its tokens are charged; a text file stays free", async () => {
+    const fake = await startFakeAnthropic();
+    fakes.push(fake);
+    const provider = new AnthropicProvider({ apiKey: "k", baseURL: fake.baseURL, maxRetries: 0 });
+    const preview = createPreviewFileTool({ vision: { provider, model } });
+    fake.enqueue({
+      kind: "message",
+      blocks: [{ type: "text", text: "A receipt for $12." }],
+      usage: { input_tokens: 900, output_tokens: 20 },
+    });
+    const run = fakeToolRun({ standing: { balance: nanoUsd(1_000_000), privileged: false } });
+    const image = run.files.add({ name: "receipt.png", bytes: PNG, mimeType: "image/png", kind: "photo" });
+    const notes = run.files.add({
+      name: "notes.txt",
+      bytes: "line one\n",
+      mimeType: "text/plain",
+      kind: "text",
+    });
+
+    const described = await preview.run({ file_id: image.fileId }, run.context);
+    expect(described.ok).toBe(true);
+    expect(JSON.parse(String(described.content))).toMatchObject({ answer: "A receipt for $12." });
+    expect(described.charge?.quantities).toEqual({ inputTokens: 900, outputTokens: 20 });
+
+    const text = await preview.run({ file_id: notes.fileId }, run.context);
+    expect(text.ok).toBe(true);
+    expect(text.charge).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("given a balance below zero, when an image is previewed, then it is refused before any call", async () => {
+    const fake = await startFakeAnthropic();
+    fakes.push(fake);
+    const provider = new AnthropicProvider({ apiKey: "k", baseURL: fake.baseURL, maxRetries: 0 });
+    const preview = createPreviewFileTool({ vision: { provider, model } });
+    const run = fakeToolRun({ standing: { balance: nanoUsd(-5), privileged: false } });
+    const image = run.files.add({ name: "x.png", bytes: PNG, mimeType: "image/png", kind: "image" });
+    const outcome = await preview.run({ file_id: image.fileId }, run.context);
+    expect(outcome).toMatchObject({ ok: false, errorKind: "insufficient_balance", charge: null });
+    expect(fake.requests).toHaveLength(0);
   });
 });

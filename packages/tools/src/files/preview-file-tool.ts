@@ -4,11 +4,12 @@
  */
 import type { ToolOutcome, ToolRunContext } from "@bot/actors";
 import { toolFailure } from "@bot/actors";
-import type { ThreadFile } from "@bot/domain";
+import { mayUsePaidTool, type ThreadFile } from "@bot/domain";
 import { z } from "zod";
 import type { ToolDefinition } from "../tool-definition.ts";
 import { defineTool } from "../tool-definition.ts";
 import { assertNever } from "../toolbox/assert-never.ts";
+import { analyzeThreadFile, type VisionToolOptions } from "../vision/analyze-tools.ts";
 import type { PreviewFormat } from "./preview/file-format.ts";
 import { isTabSeparated, previewFormat } from "./preview/file-format.ts";
 import { PREVIEW_LIMITS } from "./preview/limits.ts";
@@ -53,27 +54,59 @@ const previewFileInput = z.object({
 /** The input of `preview_file` after parsing. */
 export type PreviewFileInput = z.output<typeof previewFileInput>;
 
-/** The `preview_file` tool (free). */
-export function createPreviewFileTool(): ToolDefinition<PreviewFileInput> {
+/** What preview_file needs: the vision model for images and PDFs (without it, they are refused). */
+export interface PreviewFileOptions {
+  readonly vision?: VisionToolOptions;
+}
+
+/** The question a preview of an image or PDF asks the vision model. */
+const VISION_PREVIEW_QUESTION =
+  "Describe this file completely for someone who cannot see it: all text (transcribed), tables, figures, " +
+  "layout, and anything notable. For a PDF, go page by page.";
+
+/** The `preview_file` tool: free for text, CSV and XLSX; images and PDFs go to the vision model (paid). */
+export function createPreviewFileTool(options: PreviewFileOptions = {}): ToolDefinition<PreviewFileInput> {
   return defineTool({
     name: "preview_file",
     description:
       "Read a file of this conversation: text and code files as numbered lines, CSV/TSV files and Excel " +
       "workbooks (.xlsx) as tables with row and column counts (and the workbook's sheet names). Use it before " +
-      "answering about a file's content or before processing it with code. Files up to 20 MB. Images and PDFs " +
-      "are not read here.",
+      "answering about a file's content or before processing it with code. Files up to 20 MB. " +
+      (options.vision
+        ? "Images and PDFs are described by the vision model: that preview is paid by its tokens."
+        : "Images and PDFs are not read here."),
     input: previewFileInput,
+    // Free as a tool: only its vision branch costs money, and that branch checks the balance itself.
     paid: false,
-    run: previewFile,
+    run: (input, context) => previewFile(options, input, context),
   });
 }
 
-async function previewFile(input: PreviewFileInput, context: ToolRunContext): Promise<ToolOutcome> {
+async function previewFile(
+  options: PreviewFileOptions,
+  input: PreviewFileInput,
+  context: ToolRunContext,
+): Promise<ToolOutcome> {
   const found = findThreadFile(context, input.file_id);
   if (!isThreadFile(found)) return found;
   const file = found;
   if (file.sizeBytes > maxFileBytes) return tooLarge(file, file.sizeBytes);
   const format = previewFormat(file);
+  if ((format === "image" || format === "pdf") && options.vision) {
+    const standing = await context.standing();
+    if (standing && !mayUsePaidTool(standing)) {
+      return toolFailure(
+        "insufficient_balance",
+        "The user's balance is below zero, so images and PDFs cannot be previewed (that is paid). Tell the user to top up with /pay.",
+      );
+    }
+    return analyzeThreadFile(
+      options.vision,
+      format,
+      { file_id: file.fileId, question: VISION_PREVIEW_QUESTION },
+      context,
+    );
+  }
   const early = unsupported(file, format);
   if (early !== null) return early;
   let bytes: Buffer;

@@ -58,7 +58,8 @@ function suitable(file: ThreadFile, kind: "image" | "pdf"): string | null {
   return null;
 }
 
-async function analyze(
+/** Asks the vision model `input.question` about one image or PDF of the thread. */
+export async function analyzeThreadFile(
   options: VisionToolOptions,
   kind: "image" | "pdf",
   input: AnalyzeInput,
@@ -146,7 +147,7 @@ export function createAnalyzeImageTool(options: VisionToolOptions): ToolDefiniti
       "Paid by tokens. Images the user sent in this turn you can see yourself; use this for older or very detailed ones.",
     input: analyzeInput,
     paid: true,
-    run: (input, context) => analyze(options, "image", input, context),
+    run: (input, context) => analyzeThreadFile(options, "image", input, context),
   });
 }
 
@@ -159,6 +160,6 @@ export function createAnalyzePdfTool(options: VisionToolOptions): ToolDefinition
       "Returns its answer. Paid by tokens.",
     input: analyzeInput,
     paid: true,
-    run: (input, context) => analyze(options, "pdf", input, context),
+    run: (input, context) => analyzeThreadFile(options, "pdf", input, context),
   });
 }

@@ -56,7 +56,7 @@ export function createBotTools(
     createRenderLatexTool() as ToolDefinition,
     createListFilesTool({ clock: deps.clock }) as ToolDefinition,
     createDeliverFileTool() as ToolDefinition,
-    createPreviewFileTool() as ToolDefinition,
+    createPreviewFileTool({ vision: { provider: deps.provider, model: visionModel } }) as ToolDefinition,
     createAnalyzeImageTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
     createAnalyzePdfTool({ provider: deps.provider, model: visionModel }) as ToolDefinition,
     createSelfCritiqueTool({
