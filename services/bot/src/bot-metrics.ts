@@ -63,6 +63,22 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
     help: "Refund requests by outcome (refunded, failed, pending, refused)",
     labelNames: ["outcome"],
   });
+  const toolCalls = metrics.counter({
+    name: "tool_calls_total",
+    help: "Tool calls by tool and outcome (ok or the error kind the model was told)",
+    labelNames: ["tool", "outcome"],
+  });
+  const toolDuration = metrics.histogram({
+    name: "tool_duration_seconds",
+    help: "How long tool calls ran, by tool",
+    labelNames: ["tool"],
+    buckets: [0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 180, 300],
+  });
+  const toolSpend = metrics.counter({
+    name: "tool_charged_nano_usd_total",
+    help: "What paid tools cost users (incl. automatic transcription), nano-USD, by tool",
+    labelNames: ["tool"],
+  });
   const sentAt = new Map<string, number>();
   return {
     update: (kind) => updates.inc({ kind }),
@@ -86,6 +102,13 @@ export function createBotMetrics(metrics: Metrics, now: () => number = () => per
       },
       refused(reason) {
         refusals.inc({ reason });
+      },
+      toolCharged(toolName, userAmount) {
+        if (userAmount > 0) toolSpend.inc({ tool: toolName }, userAmount);
+      },
+      toolCompleted(toolName, errorKind, durationMs) {
+        toolCalls.inc({ tool: toolName, outcome: errorKind ?? "ok" });
+        toolDuration.observe({ tool: toolName }, durationMs / 1000);
       },
     },
     payments: {

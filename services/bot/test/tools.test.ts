@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botForSuite, FAST_ENV } from "./bot-harness.ts";
 import {
   messageRequests,
+  metricValue,
   privateThread,
   type ReplayedEvent,
   readModelBalance,
@@ -150,6 +151,8 @@ describe("given the bot with Python and image tools", () => {
     // /balance reads at the log's head: once it answers, the read model has every charge.
     bot.telegram.pushCommand({ chat, from: user, command: "balance" });
     await sentMatching(bot.telegram, chat.id, (text) => text.startsWith("Balance:"));
+    const toolCalls = await metricValue(bot.opsUrl, "bot_tool_calls_total");
+    const toolSpend = await metricValue(bot.opsUrl, "bot_tool_charged_nano_usd_total");
     expect(messageRequests(bot.anthropic)).toHaveLength(3);
     const sandbox = e2b.sandboxes()[0];
     expect(sandbox?.executions).toBeGreaterThanOrEqual(1);
@@ -164,6 +167,9 @@ describe("given the bot with Python and image tools", () => {
     const prices = modelRegistry.toolPrices("execute_python")?.prices ?? {};
     expect(toolCharge).toMatchObject({ name: "execute_python", userId: user.id });
     expect(toolCharge?.amount).toBe(priceToolUse(toolCharge?.quantities as Record<string, number>, prices));
+    // What an operator graphs: both tool calls and the sandbox's charge.
+    expect(toolCalls).toBe(2);
+    expect(toolSpend).toBe(Number(toolCharge?.userAmount));
     expect(ofType(events, "ToolCompleted").map((event) => [event.data.name, event.data.ok])).toEqual([
       ["execute_python", true],
       ["deliver_file", true],

@@ -29,6 +29,8 @@ export interface GenerationObserver {
   charged?(modelId: string, userAmountNanoUsd: number, estimated: boolean): void;
   /** A paid tool was charged. */
   toolCharged?(toolName: string, userAmountNanoUsd: number): void;
+  /** A tool call ended: ok, or the error kind the model was told; how long it ran. */
+  toolCompleted?(toolName: string, errorKind: string | null, durationMs: number): void;
 }
 
 /** What generations need, shared by every thread of the process. */

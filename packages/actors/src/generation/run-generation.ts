@@ -328,6 +328,7 @@ export async function runGeneration(
       followUp,
     );
     if (outcome.charge) env.observer?.toolCharged?.(call.name, outcome.charge.userAmount);
+    env.observer?.toolCompleted?.(call.name, outcome.ok ? null : (outcome.errorKind ?? "failed"), durationMs);
     return {
       type: "tool_result",
       toolUseId: call.toolUseId,
