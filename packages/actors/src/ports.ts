@@ -54,6 +54,8 @@ export interface RenderSession {
    * never holds up the model stream.
    */
   update(view: AnswerView): void;
+  /** Resolves once the latest view is shown (its finished parts sent as messages). */
+  settle(): Promise<void>;
   /** Sends the final answer (waits for a view in flight first). Resolves to the Telegram message ids. */
   finish(answer: FinalAnswer): Promise<number[]>;
   /** Shows an error instead of an answer (nothing was streamed). */
@@ -62,6 +64,12 @@ export interface RenderSession {
 
 /** Telegram output of answers (packages/telegram implements it). */
 export interface AnswerRenderer {
+  /**
+   * Put into an answer's text, it ends a segment: the text before it is sent as finished
+   * messages (see {@link RenderSession.settle}). Stored with the text, so a delivery after a
+   * restart splits the answer the same way.
+   */
+  readonly segmentBreak: string;
   /** How often the runner should flush text (and record a ChunkStreamed) for this delivery mode. */
   flushIntervalMs(delivery: "draft" | "edit"): number;
   begin(

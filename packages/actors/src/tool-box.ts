@@ -33,7 +33,12 @@ export interface ToolFiles {
    */
   deliver(
     fileId: string,
-    options: { readonly as: "photo" | "document"; readonly caption: string | null },
+    options: {
+      readonly as: "photo" | "document";
+      readonly caption: string | null;
+      /** The answer's text so far is sent first, so text and files appear in order. */
+      readonly sequential?: boolean;
+    },
   ): Promise<{ readonly telegramMessageId: number }>;
 }
 

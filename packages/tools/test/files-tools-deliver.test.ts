@@ -98,7 +98,9 @@ describe("deliver_file", () => {
     const file = output("formula.png", png(800, 200), "image/png");
     const { outcome, body } = await deliver({ file_id: file.fileId, caption: "  Euler's identity " });
     expect(outcome.ok).toBe(true);
-    expect(files.deliveries).toEqual([{ fileId: file.fileId, as: "photo", caption: "Euler's identity" }]);
+    expect(files.deliveries).toEqual([
+      { fileId: file.fileId, as: "photo", caption: "Euler's identity", sequential: false },
+    ]);
     expect(body).toEqual({
       delivered: true,
       file_id: file.fileId,
@@ -114,7 +116,12 @@ describe("deliver_file", () => {
     const file = output("strip.png", png(9000, 300), "image/png");
     const { outcome, body } = await deliver({ file_id: file.fileId });
     expect(outcome.ok).toBe(true);
-    expect(files.deliveries[0]).toEqual({ fileId: file.fileId, as: "document", caption: null });
+    expect(files.deliveries[0]).toEqual({
+      fileId: file.fileId,
+      as: "document",
+      caption: null,
+      sequential: false,
+    });
     expect(body.reason).toMatch(/9000×300 px, an aspect ratio of 30\.0/);
   });
 
@@ -166,7 +173,9 @@ describe("deliver_file", () => {
     const { deliver, output, files } = setup();
     const file = output("chart.png", png(100, 100), "image/png");
     await deliver({ file_id: file.fileId, send_as: "document", caption: "full resolution" });
-    expect(files.deliveries).toEqual([{ fileId: file.fileId, as: "document", caption: "full resolution" }]);
+    expect(files.deliveries).toEqual([
+      { fileId: file.fileId, as: "document", caption: "full resolution", sequential: false },
+    ]);
   });
 
   it("given a PDF, when a photo is insisted on, then bad_input says it is not an image", async () => {

@@ -208,7 +208,7 @@ describe("the real tools' schemas", () => {
   it.each([
     ["render_latex", ["latex"], ["latex", "dpi", "background"]],
     ["list_files", undefined, []],
-    ["deliver_file", ["file_id"], ["file_id", "send_as", "caption"]],
+    ["deliver_file", ["file_id"], ["file_id", "send_as", "caption", "sequential"]],
     ["preview_file", ["file_id"], ["file_id", "max_lines", "from_line", "sheet"]],
   ])(
     "given %s, when its schema is built, then it requires %j and has exactly its fields",
@@ -231,9 +231,9 @@ describe("the real tools' schemas", () => {
     }
   });
 
-  it("given deliver_file, when its schema is built, then sequential is not offered and send_as is an enum", () => {
+  it("given deliver_file, when its schema is built, then sequential is an optional boolean and send_as is an enum", () => {
     const schema = functionSpec(specs, "deliver_file").inputSchema as { properties: Record<string, unknown> };
-    expect(schema.properties).not.toHaveProperty("sequential");
+    expect(schema.properties.sequential).toMatchObject({ type: "boolean", default: false });
     expect(schema.properties.send_as).toMatchObject({ enum: ["auto", "photo", "document"], default: "auto" });
     expect(schema.properties.caption).toMatchObject({ type: "string", maxLength: 1024 });
   });

@@ -123,7 +123,7 @@ describe("given the bot with Python and image tools", () => {
               type: "tool_use",
               id: "toolu_send",
               name: "deliver_file",
-              input: { file_id: chart?.file_id, caption: "Sales by month" },
+              input: { file_id: chart?.file_id, caption: "Sales by month", sequential: true },
             },
           ],
         };
@@ -147,7 +147,20 @@ describe("given the bot with Python and image tools", () => {
       ),
     );
     expect(photo.params.caption).toBe("Sales by month");
+    // sequential: the text written before the chart was sent first, the rest after it.
+    const order = bot.telegram
+      .calls()
+      .filter((call) => Number(call.params.chat_id) === chat.id && call.response.ok === true)
+      .filter((call) => call.method === "sendPhoto" || call.method === "sendMessage")
+      .map((call) => (call.method === "sendPhoto" ? "[chart]" : String(call.params.text)));
     await sentMatching(bot.telegram, chat.id, (text) => text.includes("Here is your chart."), 40_000);
+    const sent = bot.telegram
+      .calls()
+      .filter((call) => Number(call.params.chat_id) === chat.id && call.response.ok === true)
+      .filter((call) => call.method === "sendPhoto" || call.method === "sendMessage")
+      .map((call) => (call.method === "sendPhoto" ? "[chart]" : String(call.params.text)));
+    expect(order).toEqual(["Let me plot it.", "[chart]"]);
+    expect(sent).toEqual(["Let me plot it.", "[chart]", "Here is your chart."]);
     // /balance reads at the log's head: once it answers, the read model has every charge.
     bot.telegram.pushCommand({ chat, from: user, command: "balance" });
     await sentMatching(bot.telegram, chat.id, (text) => text.startsWith("Balance:"));

@@ -108,7 +108,9 @@ async function toConversation(
   const turns: ConversationTurn[] = [];
   for (const turn of state.turns) {
     if (turn.kind === "assistant") {
-      turns.push({ role: "assistant", text: turn.text, interrupted: turn.interrupted });
+      // Segment breaks are for Telegram; the model sees its answer as one text.
+      const plain = turn.text.replaceAll(env.renderer.segmentBreak, "\n\n");
+      turns.push({ role: "assistant", text: plain, interrupted: turn.interrupted });
       continue;
     }
     const files = turn.fileIds.flatMap((id) => state.files.filter((file) => file.fileId === id));
@@ -344,10 +346,35 @@ export async function runGeneration(
     language,
     signal,
     logger: logger.child({ tool: call.name, toolUseId: call.toolUseId }),
-    files: toolFiles(env, session, { generationId, toolUseId: call.toolUseId, target }, followUp, signal),
+    files: toolFiles(
+      env,
+      session,
+      { generationId, toolUseId: call.toolUseId, target, sealText },
+      followUp,
+      signal,
+    ),
     sessions: toolSessions(env, session, followUp),
     standing: async () => (env.balances ? env.balances.standing(userId, session.lastChargePosition) : null),
   });
+
+  /**
+   * Ends the answer's current segment before a sequential file: the break is recorded
+   * with the text (so recovery splits the same way), then the renderer sends the text
+   * so far as finished messages. Parallel deliveries seal once.
+   */
+  let sealing: Promise<void> | null = null;
+  const sealText = (): Promise<void> => {
+    sealing ??= (async () => {
+      if (text.trim().length > 0 && !text.endsWith(env.renderer.segmentBreak)) {
+        text += env.renderer.segmentBreak;
+        await flush();
+      }
+      await render.settle();
+    })().finally(() => {
+      sealing = null;
+    });
+    return sealing;
+  };
 
   /** Streams one model call of the loop into the answer; resolves with its end. */
   const streamCall = async (request: LlmRequest): Promise<DoneDelta> => {

@@ -44,7 +44,13 @@ export async function readThreadFile(
 export function toolFiles(
   env: GenerationEnvironment,
   session: ThreadSession,
-  call: { readonly generationId: string; readonly toolUseId: string; readonly target: ReplyTarget },
+  call: {
+    readonly generationId: string;
+    readonly toolUseId: string;
+    readonly target: ReplyTarget;
+    /** Ends the answer's current segment: its text is sent before a sequential file. */
+    readonly sealText?: () => Promise<void>;
+  },
   context: EventContext,
   signal: AbortSignal,
 ): ToolFiles {
@@ -83,6 +89,7 @@ export function toolFiles(
       if (!env.fileTransport) throw new Error("no file transport: files cannot be sent");
       const file = requireFile(session, fileId);
       const bytes = await readThreadFile(env, file, signal);
+      if (options.sequential) await call.sealText?.();
       const sent = await env.fileTransport.send(
         call.target,
         { bytes, name: file.name, mimeType: file.mimeType },

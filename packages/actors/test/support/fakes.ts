@@ -229,6 +229,7 @@ export interface FinishCall {
  * user was shown something. `finishError`/`failError`/`deliverError` make calls throw.
  */
 export class RecordingRenderer implements AnswerRenderer {
+  readonly segmentBreak = "\uE000";
   flushMs = 0;
   finishError: Error | null = null;
   failError: Error | null = null;
@@ -243,6 +244,8 @@ export class RecordingRenderer implements AnswerRenderer {
   }[] = [];
   readonly updates: UpdateCall[] = [];
   readonly finishes: FinishCall[] = [];
+  /** Generations whose render was asked to settle (a sequential file delivery). */
+  readonly settles: string[] = [];
   readonly fails: { generationId: string; notice: string; log: LogSnapshot }[] = [];
   readonly deliveries: {
     target: ReplyTarget;
@@ -283,6 +286,9 @@ export class RecordingRenderer implements AnswerRenderer {
     return {
       update: (view: AnswerView) => {
         this.updates.push({ generationId, view: { ...view }, log: this.readLog() });
+      },
+      settle: async () => {
+        this.settles.push(generationId);
       },
       finish: async (final: FinalAnswer) => {
         const log = await this.readLog();

@@ -3,7 +3,15 @@ import { isBlank, splitsSurrogatePair } from "./characters.ts";
 import { type FormattedText, TELEGRAM_TEXT_LIMIT } from "./formatted-text.ts";
 import { type Block, parseBlocks } from "./markdown-blocks.ts";
 import { normalizeNewlines, renderMarkdown } from "./render-markdown.ts";
-import { assertLimit } from "./split-message.ts";
+import { assertLimit, splitMessage } from "./split-message.ts";
+
+/**
+ * Ends a segment of an answer: text before it is sent as finished messages at once (a
+ * file the model delivers "sequentially" then appears after it), text after it starts a
+ * new message. A private-use character, so it never comes from a model, stored in the
+ * answer's text like any other so that recovery after a crash splits the same way.
+ */
+export const ANSWER_SEGMENT_BREAK = "\uE000";
 
 /** Full parts to send as messages, and the Markdown still being streamed. */
 export type StreamingSplit = {
@@ -317,6 +325,20 @@ function resumeFrom(text: string, limit: number): SplitState {
  */
 export function splitForStreaming(answer: string, limit = TELEGRAM_TEXT_LIMIT): StreamingSplit {
   assertLimit(limit);
+  const lastBreak = answer.lastIndexOf(ANSWER_SEGMENT_BREAK);
+  if (lastBreak >= 0) {
+    // Every segment before the last is finished: all of it is committed.
+    const sealed = answer
+      .slice(0, lastBreak)
+      .split(ANSWER_SEGMENT_BREAK)
+      .flatMap((segment) => {
+        const split = splitForStreaming(segment, limit);
+        const tail = renderMarkdown(split.tail);
+        return [...split.committed, ...(tail.text.trim().length > 0 ? splitMessage(tail, limit) : [])];
+      });
+    const rest = splitForStreaming(answer.slice(lastBreak + ANSWER_SEGMENT_BREAK.length), limit);
+    return { ...rest, committed: [...sealed, ...rest.committed] };
+  }
   const text = normalizeNewlines(answer);
   const state = advance(text, limit, resumeFrom(text, limit));
   remembered.unshift({ limit, settledText: text.slice(0, state.settled), state });

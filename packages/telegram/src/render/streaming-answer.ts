@@ -111,6 +111,11 @@ export class StreamingAnswer {
     return this.#mode;
   }
 
+  /** Resolves once the latest view is shown (its finished parts sent as messages). */
+  async settle(): Promise<void> {
+    while (this.#loop) await this.#loop;
+  }
+
   /** Shows `view` soon; returns at once. */
   update(view: AnswerViewInput): void {
     if (this.#finished) return;

@@ -1,5 +1,6 @@
 import type { Logger } from "@bot/observability";
 import type { Api } from "grammy";
+import { ANSWER_SEGMENT_BREAK } from "../format/split-for-streaming.ts";
 import { textsFor } from "../i18n/texts.ts";
 import {
   type AnswerViewInput,
@@ -36,6 +37,7 @@ export const defaultCadence: RendererCadence = {
 /** A live answer (structurally the actors' RenderSession). */
 export interface TelegramRenderSession {
   update(view: AnswerViewInput): void;
+  settle(): Promise<void>;
   finish(answer: FinalAnswerInput): Promise<number[]>;
   fail(notice: string): Promise<number[]>;
 }
@@ -47,6 +49,9 @@ export interface TelegramRenderSession {
  * 400. 429s are waited out by the API's auto-retry transformer (installed by the bot).
  */
 export class TelegramAnswerRenderer {
+  /** Ends a segment of an answer's text (see ANSWER_SEGMENT_BREAK). */
+  readonly segmentBreak = ANSWER_SEGMENT_BREAK;
+
   readonly #cadence: RendererCadence;
 
   constructor(

@@ -31,6 +31,14 @@ const deliverFileInput = z.object({
     .max(MAX_CAPTION_CHARS)
     .optional()
     .describe(`Plain text shown under the file, at most ${MAX_CAPTION_CHARS} characters. Optional.`),
+  sequential: z
+    .boolean()
+    .default(false)
+    .describe(
+      "true: the text you wrote so far is sent first as its own message(s), then the file, and the text you " +
+        "write afterwards continues below the file, so text and files appear in the order you produce them. " +
+        "false (default): the file appears at once, and your whole text answer comes when you finish.",
+    ),
 });
 
 /** The input of `deliver_file` after parsing. */
@@ -43,8 +51,8 @@ export function createDeliverFileTool(): ToolDefinition<DeliverFileInput> {
     description:
       "Send a file that a tool made (render_latex, execute_python, generate_image, ...) to the user in the chat. " +
       "Tool outputs are pending until delivered: the user sees nothing before this call. Review a file first " +
-      "when you can, then deliver it once. The file appears in the chat when the call runs, before your text " +
-      "answer is finished.",
+      "when you can, then deliver it once. With sequential: true the text so far is sent before the file, so " +
+      "text and files interleave in order; otherwise the file appears before your text answer is finished.",
     input: deliverFileInput,
     paid: false,
     run: deliverFile,
@@ -75,6 +83,7 @@ async function deliverFile(input: DeliverFileInput, context: ToolRunContext): Pr
     ({ telegramMessageId: messageId } = await context.files.deliver(file.fileId, {
       as: decision.as,
       caption,
+      sequential: input.sequential,
     }));
   } catch (error) {
     context.logger.warn({ err: error, fileId: file.fileId }, "file delivery failed");

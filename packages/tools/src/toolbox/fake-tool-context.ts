@@ -28,6 +28,7 @@ export interface FakeDelivery {
   readonly fileId: string;
   readonly as: "photo" | "document";
   readonly caption: string | null;
+  readonly sequential: boolean;
 }
 
 /** The fake's files with what tests inspect and control. */
@@ -159,13 +160,13 @@ function fakeFiles(now: string, fileIdOf: (n: number) => string): FakeToolFiles 
         caption: output.caption ?? null,
       });
     },
-    async deliver(fileId, { as, caption }) {
+    async deliver(fileId, { as, caption, sequential = false }) {
       if (files.failDeliveryWith) throw files.failDeliveryWith;
       const index = metadata.findIndex((file) => file.fileId === fileId);
       const file = metadata[index];
       if (!file) throw new Error(`no file ${fileId}`);
       metadata[index] = { ...file, delivered: true };
-      files.deliveries.push({ fileId, as, caption });
+      files.deliveries.push({ fileId, as, caption, sequential });
       return { telegramMessageId: 500 + files.deliveries.length };
     },
   };
