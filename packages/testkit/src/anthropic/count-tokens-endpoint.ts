@@ -1,6 +1,7 @@
+import { sendJson } from "../shared/http-io.ts";
 import type { Exchange, FakeState } from "./exchange.ts";
 import { fileReferenceProblem } from "./file-references.ts";
-import { sendApiError, sendJson } from "./http-replies.ts";
+import { sendApiError } from "./http-replies.ts";
 import { countTokensBodyProblem } from "./request-validation.ts";
 
 /**

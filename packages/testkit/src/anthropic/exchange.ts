@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
+import type { BodyBytes } from "../shared/http-io.ts";
 import type { FileStore } from "./file-store.ts";
 import type { FilesFaultPlan } from "./files-fault-plan.ts";
-import type { BodyBytes } from "./read-request.ts";
 import type { LiveRecordedRequest } from "./request-log.ts";
 import type { ScriptSource } from "./script-source.ts";
 import type { AnthropicTokenCounter } from "./types.ts";

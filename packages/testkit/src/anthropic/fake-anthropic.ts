@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type BodyBytes, flattenHeaders, parseJsonObject, readBodyBytes } from "../shared/http-io.ts";
 import { answerCountTokens } from "./count-tokens-endpoint.ts";
 import type { Exchange, FakeState } from "./exchange.ts";
 import { referencedFileIds } from "./file-references.ts";
@@ -11,13 +12,7 @@ import { filesHelper } from "./files-helper.ts";
 import { sendApiError, sendFakeFailure } from "./http-replies.ts";
 import { fakeId } from "./ids.ts";
 import { answerMessages } from "./messages-endpoint.ts";
-import {
-  type BodyBytes,
-  flattenHeaders,
-  multipartBoundary,
-  parseBody,
-  readBodyBytes,
-} from "./read-request.ts";
+import { multipartBoundary } from "./read-request.ts";
 import { type LiveRecordedRequest, RequestLog } from "./request-log.ts";
 import { ScriptSource } from "./script-source.ts";
 import { estimateInputTokens } from "./token-estimate.ts";
@@ -119,7 +114,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return;
     }
     if (!multipart) record.rawBody = bytes.bytes.toString("utf8");
-    const body = multipart ? {} : parseBody(record.rawBody);
+    const body = multipart ? {} : parseJsonObject(record.rawBody);
     record.body = body ?? {};
     record.fileIds = referencedFileIds(record.body);
     log.add(record);

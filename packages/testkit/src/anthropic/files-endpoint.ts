@@ -1,9 +1,10 @@
 import { parseMultipart } from "../bot-api/multipart.ts";
+import { sendJson } from "../shared/http-io.ts";
 import type { Exchange, FakeState } from "./exchange.ts";
 import { cursorPage, idPage } from "./file-list.ts";
 import { fileMetadata, usesFilesBeta } from "./file-metadata.ts";
 import { type FileRecord, isExpired } from "./file-store.ts";
-import { retryHeaders, sendApiError, sendBytes, sendJson } from "./http-replies.ts";
+import { retryHeaders, sendApiError, sendBytes } from "./http-replies.ts";
 import { storedFileName, storedMimeType } from "./mime-types.ts";
 import { multipartBoundary } from "./read-request.ts";
 

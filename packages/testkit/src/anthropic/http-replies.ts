@@ -1,20 +1,5 @@
 import type { ServerResponse } from "node:http";
-
-/** Sends a JSON body; the `request-id` header is already set on `res`. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
+import { sendJson } from "../shared/http-io.ts";
 
 /** Sends raw bytes, e.g. a file's content. */
 export function sendBytes(res: ServerResponse, bytes: Buffer, contentType: string): void {

@@ -1,7 +1,7 @@
-import { sleep } from "./abortable.ts";
+import { sendJson, sleep } from "../shared/http-io.ts";
 import type { Exchange, FakeState } from "./exchange.ts";
 import { fileReferenceProblem } from "./file-references.ts";
-import { sendApiError, sendFakeFailure, sendJson } from "./http-replies.ts";
+import { sendApiError, sendFakeFailure } from "./http-replies.ts";
 import { type MessagePlan, planMessage } from "./message-plan.ts";
 import { messagesBodyProblem } from "./request-validation.ts";
 import { interruptedFrames, messageFrames, type SseFrame } from "./sse-frames.ts";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { sleep, writeChunk } from "./abortable.ts";
+import { sleep, writeChunk } from "../shared/http-io.ts";
 import { encodeFrame, PING_FRAME, type SseFrame } from "./sse-frames.ts";
 
 /** How fast token deltas go out. */

@@ -1,4 +1,4 @@
-import { sendJson } from "../gemini/http-io.ts";
+import { sendJson } from "../shared/http-io.ts";
 import { type E2BExchange, type E2BState, sendApiError } from "./exchange.ts";
 import type { LiveSandbox } from "./sandbox-registry.ts";
 

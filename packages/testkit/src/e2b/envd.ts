@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { sendJson } from "../gemini/http-io.ts";
+import { sendJson } from "../shared/http-io.ts";
 import type { E2BExchange, E2BState } from "./exchange.ts";
 import type { LiveSandbox } from "./sandbox-registry.ts";
 import { type FsEntry, FsError, resolvePath } from "./virtual-fs.ts";

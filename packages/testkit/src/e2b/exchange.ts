@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "../gemini/http-io.ts";
+import { sendJson } from "../shared/http-io.ts";
 import type { SandboxRegistry } from "./sandbox-registry.ts";
 import type { E2BExecutionResponder, E2BExecutionScript, E2BTemplate, RecordedE2BRequest } from "./types.ts";
 

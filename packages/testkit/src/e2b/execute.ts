@@ -1,4 +1,4 @@
-import { sleep, untilAborted, writeChunk } from "../gemini/http-io.ts";
+import { sleep, untilAborted, writeChunk } from "../shared/http-io.ts";
 import { type E2BExchange, type E2BState, sendApiError } from "./exchange.ts";
 import type { LiveSandbox } from "./sandbox-registry.ts";
 import type { E2BExecutionRequest, E2BExecutionRunScript, E2BExecutionStep } from "./types.ts";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { flattenHeaders, parseJsonObject, readBodyBytes, sendJson } from "../gemini/http-io.ts";
+import { flattenHeaders, parseJsonObject, readBodyBytes, sendJson } from "../shared/http-io.ts";
 import { answerControlPlane } from "./control-plane.ts";
 import { answerEnvdRest } from "./envd.ts";
 import { answerEnvdRpc } from "./envd-rpc.ts";
@@ -182,7 +182,7 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
 
     let body: Buffer;
     try {
-      body = await readBodyBytes(req);
+      body = (await readBodyBytes(req)).bytes;
     } catch {
       return;
     }

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { flattenHeaders, parseJsonObject, readBodyBytes } from "../shared/http-io.ts";
 import { type Framing, playScript } from "./generate-endpoint.ts";
 import { defaultGoogleMessage, sendGoogleError } from "./google-errors.ts";
-import { flattenHeaders, parseJsonObject, readBodyBytes } from "./http-io.ts";
 import { DEFAULT_GEMINI_MODELS, GEMINI_API_VERSIONS } from "./models.ts";
 import { readGenerateRequest } from "./request-validation.ts";
 import { newResponseId } from "./response-plan.ts";
@@ -175,7 +175,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     });
     requests.push(record);
     try {
-      record.rawBody = (await readBodyBytes(req)).toString("utf8");
+      record.rawBody = (await readBodyBytes(req)).bytes.toString("utf8");
     } catch {
       return;
     }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
+import { sendJson, sleep, untilAborted, writeChunk } from "../shared/http-io.ts";
 import { defaultGoogleMessage, googleErrorBody, sendGoogleError } from "./google-errors.ts";
-import { sendJson, sleep, untilAborted, writeChunk } from "./http-io.ts";
 import {
   estimatePromptTokens,
   planParts,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "./http-io.ts";
+import { sendJson } from "../shared/http-io.ts";
 
 /** Google's canonical status name for an HTTP status (google.rpc.Code mapping). */
 export function googleStatusFor(httpStatus: number): string {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { sendJson } from "../shared/http-io.ts";
 import type { OpenAIFailure } from "./types.ts";
 
 /** OpenAI's error object: `{"error": {message, type, param, code}}`. */
@@ -7,22 +8,6 @@ export interface OpenAIErrorBody {
   type: string;
   param: string | null;
   code: string | null;
-}
-
-/** Sends a JSON body; the `x-request-id` header is already set on `res`. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
 }
 
 /** Sends text with its content type (the `text`, `srt` and `vtt` response formats). */

@@ -1,6 +1,6 @@
-import { sleep } from "../anthropic/abortable.ts";
+import { sendJson, sleep } from "../shared/http-io.ts";
 import type { OpenAIExchange, OpenAIState } from "./exchange.ts";
-import { sendFakeFailure, sendJson, sendOpenAIError, sendScriptedError, sendText } from "./openai-errors.ts";
+import { sendFakeFailure, sendOpenAIError, sendScriptedError, sendText } from "./openai-errors.ts";
 import { checkTranscriptionRequest, type TranscriptionRequest } from "./transcription-request.ts";
 import { transcriptResponse } from "./transcription-response.ts";
 import type { OpenAITranscriptScript } from "./types.ts";

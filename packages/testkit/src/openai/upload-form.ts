@@ -1,6 +1,6 @@
-import type { BodyBytes } from "../anthropic/read-request.ts";
 import { multipartBoundary } from "../anthropic/read-request.ts";
 import { type MultipartBody, parseMultipart } from "../bot-api/multipart.ts";
+import type { BodyBytes } from "../shared/http-io.ts";
 import type { LiveOpenAIRequest } from "./exchange.ts";
 import { invalidRequest, type OpenAIErrorBody } from "./openai-errors.ts";
 

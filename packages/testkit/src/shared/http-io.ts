@@ -1,3 +1,6 @@
+/**
+ * HTTP plumbing shared by the fake provider servers (Anthropic, OpenAI, Gemini, E2B).
+ */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 
 /** Headers as one lower-case name → value map; repeated headers joined with ", ". */
@@ -9,11 +12,36 @@ export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, str
   return flat;
 }
 
-/** The whole request body as bytes. */
-export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
+/** A request body read with a cap on what is kept. */
+export interface BodyBytes {
+  /** The first `maxBytes` bytes (all of them when `truncated` is false). */
+  bytes: Buffer;
+  /** How many bytes the client sent in all. */
+  size: number;
+  /** More than `maxBytes` arrived; the rest was read and dropped. */
+  truncated: boolean;
+}
+
+/**
+ * Reads the body, keeping at most `maxBytes`. The rest is still read (and dropped) rather than the
+ * socket cut: a client still sending would see a reset instead of the 413 the fake answers with.
+ */
+export async function readBodyBytes(
+  req: IncomingMessage,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<BodyBytes> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks);
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (kept >= maxBytes) continue;
+    const piece = kept + buffer.length > maxBytes ? buffer.subarray(0, maxBytes - kept) : buffer;
+    chunks.push(piece);
+    kept += piece.length;
+  }
+  return { bytes: Buffer.concat(chunks), size, truncated: size > kept };
 }
 
 /** The body as a JSON object, `{}` when empty, undefined when it is not a JSON object. */
@@ -71,7 +99,10 @@ export function writeChunk(res: ServerResponse, chunk: string, signal: AbortSign
   });
 }
 
-/** Sends a JSON body with a content length. */
+/**
+ * Sends a JSON body with a content length. `headers` may override the content type (Google
+ * answers `application/json; charset=UTF-8`).
+ */
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -80,8 +111,8 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    "content-type": "application/json",
     ...headers,
-    "content-type": "application/json; charset=UTF-8",
     "content-length": String(Buffer.byteLength(text)),
   });
   res.end(text);
