@@ -16,30 +16,13 @@ import {
   threadStream,
 } from "@bot/domain";
 import type { RecordedEvent } from "@bot/eventstore";
+import { RecordedLog } from "@bot/eventstore/testing";
 import { FILE_EVENT_TYPES, type FileEvent } from "../../src/index.ts";
 
 /** One global log shared by several threads: a fixed clock, sequential ids, and positions. */
-export class FileLog {
+export class FileLog extends RecordedLog<ThreadEvent> {
   readonly clock = fixedClock("2026-03-01T10:00:00.000Z");
   readonly source: EventClock = { clock: this.clock, ids: sequentialIds() };
-  readonly events: RecordedEvent<ThreadEvent>[] = [];
-  #position = 0n;
-
-  /** Records events of `stream` from `revision` on, as the store would return them. */
-  record(stream: string, events: readonly ThreadEvent[], revision: bigint): RecordedEvent<ThreadEvent>[] {
-    return events.map((event, index) => {
-      this.#position += 1n;
-      const recorded = {
-        ...event,
-        stream,
-        revision: revision + BigInt(index),
-        position: { commit: this.#position, prepare: this.#position },
-        recordedAt: event.metadata.occurredAt,
-      } as RecordedEvent<ThreadEvent>;
-      this.events.push(recorded);
-      return recorded;
-    });
-  }
 
   /** The events the files projection reads, in log order (what the runner would hand it). */
   get fileEvents(): RecordedEvent<FileEvent>[] {

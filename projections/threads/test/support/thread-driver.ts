@@ -16,34 +16,12 @@ import {
   tokenQuantities,
 } from "@bot/domain";
 import type { RecordedEvent } from "@bot/eventstore";
+import { RecordedLog } from "@bot/eventstore/testing";
 
 /** One global log shared by several drivers: a fixed clock, sequential ids, and positions. */
-export class TestLog {
+export class TestLog extends RecordedLog<ThreadEvent> {
   readonly clock = fixedClock("2024-09-01T10:00:00.000Z");
   readonly source: EventClock = { clock: this.clock, ids: sequentialIds() };
-  readonly events: RecordedEvent<ThreadEvent>[] = [];
-  #position = 0n;
-
-  /** Records events of `stream` from `revision` on, as the store would return them. */
-  record(stream: string, events: readonly ThreadEvent[], revision: bigint): RecordedEvent<ThreadEvent>[] {
-    return events.map((event, index) => {
-      this.#position += 1n;
-      const recorded = {
-        ...event,
-        stream,
-        revision: revision + BigInt(index),
-        position: { commit: this.#position, prepare: this.#position },
-        recordedAt: event.metadata.occurredAt,
-      } as RecordedEvent<ThreadEvent>;
-      this.events.push(recorded);
-      return recorded;
-    });
-  }
-
-  /** The events of one stream, in order. */
-  of(stream: string): RecordedEvent<ThreadEvent>[] {
-    return this.events.filter((event) => event.stream === stream);
-  }
 }
 
 /** Token quantities with every count 0 except those given. */
