@@ -80,5 +80,5 @@ export * from "./tool-definition.ts";
 export { createToolBox, type ToolBoxOptions } from "./toolbox/create-tool-box.ts";
 export { toolInputSchema } from "./toolbox/input-schema.ts";
 export * from "./vision/analyze-tools.ts";
-export * from "./vision/vision-charge.ts";
+export * from "./vision/model-call-charge.ts";
 export { serverToolSpecs, type WebFetchOptions, type WebSearchOptions } from "./web/server-tools.ts";

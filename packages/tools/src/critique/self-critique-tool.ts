@@ -7,11 +7,12 @@
  */
 import type { ToolOutcome, ToolRunContext } from "@bot/actors";
 import { toolFailure } from "@bot/actors";
-import { formatUsd, nanoUsd, priceToolUse, type ToolChargeDraft, type UnitPrice } from "@bot/domain";
+import { formatUsd, nanoUsd, type ToolChargeDraft } from "@bot/domain";
 import { LlmError, type LlmProvider, type ModelInfo, type TokenUsage, ZERO_USAGE } from "@bot/llm";
 import { z } from "zod";
 import type { ToolDefinition } from "../tool-definition.ts";
 import { defineTool } from "../tool-definition.ts";
+import { modelCallCharge } from "../vision/model-call-charge.ts";
 
 /** The least balance a review needs, and the most the user pays for one: $1. */
 export const SELF_CRITIQUE_LIMIT_NANO_USD = 1_000_000_000;
@@ -64,29 +65,10 @@ const SYSTEM = [
 ].join(" ");
 
 function charge(options: SelfCritiqueOptions, usage: TokenUsage): ToolChargeDraft {
-  const prices = options.model.prices;
-  const quantities: Record<string, number> = {};
-  const unitPrices: Record<string, UnitPrice> = {};
-  const add = (unit: string, quantity: number, price: number) => {
-    if (quantity <= 0) return;
-    quantities[unit] = quantity;
-    unitPrices[unit] = { nanoUsd: price, per: 1 };
-  };
-  add("inputTokens", usage.inputTokens, prices.input);
-  add("outputTokens", usage.outputTokens, prices.output);
-  add("cacheReadTokens", usage.cacheReadTokens, prices.cacheRead);
-  add("cacheWrite5mTokens", usage.cacheWrite5mTokens, prices.cacheWrite5m);
-  add("cacheWrite1hTokens", usage.cacheWrite1hTokens, prices.cacheWrite1h);
-  add("webSearchRequests", usage.webSearchRequests, options.webSearchPriceNanoUsd);
-  const amount = priceToolUse(quantities, unitPrices);
-  return {
-    priceTableVersion: options.model.priceTableVersion,
-    quantities,
-    unitPrices,
-    amount,
-    // The user's share is capped; the event keeps the full cost, the cap is the difference.
-    userAmount: Math.min(amount, SELF_CRITIQUE_LIMIT_NANO_USD),
-  };
+  return modelCallCharge(options.model, usage, {
+    webSearchPriceNanoUsd: options.webSearchPriceNanoUsd,
+    userCap: SELF_CRITIQUE_LIMIT_NANO_USD,
+  });
 }
 
 /** The JSON object in the reviewer's text (it may wrap it in a code fence). */

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { errorMessage, fileIdField, findThreadFile, isThreadFile } from "../files/thread-files.ts";
 import type { ToolDefinition } from "../tool-definition.ts";
 import { defineTool } from "../tool-definition.ts";
-import { visionCharge } from "./vision-charge.ts";
+import { modelCallCharge } from "./model-call-charge.ts";
 
 /** The largest image and PDF sent to the vision model (the provider's limits). */
 export const VISION_LIMITS = {
@@ -116,7 +116,7 @@ export async function analyzeThreadFile(
     }
   } catch (error) {
     // Tokens the provider reported before failing were used: they are charged.
-    const charge = usage === ZERO_USAGE ? null : visionCharge(options.model, usage);
+    const charge = usage === ZERO_USAGE ? null : modelCallCharge(options.model, usage);
     if (error instanceof LlmError && error.kind === "aborted") {
       return toolFailure("cancelled", "the analysis was stopped", {}, charge);
     }
@@ -128,7 +128,7 @@ export async function analyzeThreadFile(
       charge,
     );
   }
-  const charge = visionCharge(options.model, usage);
+  const charge = modelCallCharge(options.model, usage);
   return {
     ok: finished,
     content: JSON.stringify({ file_id: found.fileId, model: options.model.id, answer: text }),
