@@ -1,11 +1,5 @@
 export { MAX_TRANSCRIPTION_BYTES, TRANSCRIBABLE_EXTENSIONS } from "./audio/audio-format.ts";
 export {
-  bundledToolPrices,
-  requireToolPrices,
-  type ToolPriceSource,
-  toolChargeFor,
-} from "./audio/tool-charge.ts";
-export {
   createTranscribeAudioTool,
   DEFAULT_MAX_TRANSCRIPT_CHARS,
   type TranscribeAudioInput,
@@ -71,6 +65,12 @@ export {
   type RenderLatexToolInput,
   type RenderLatexToolOptions,
 } from "./latex-tool/render-latex-tool.ts";
+export {
+  bundledToolPrices,
+  requireToolPrices,
+  type ToolPriceSource,
+  toolChargeFor,
+} from "./pricing/tool-charge.ts";
 export * from "./python/execute-python.ts";
 export * from "./python/input-schema.ts";
 export * from "./python/options.ts";

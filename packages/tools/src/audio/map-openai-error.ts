@@ -5,7 +5,7 @@ import {
   APIUserAbortError,
   RateLimitError,
 } from "openai";
-import { parseRetryAfter } from "./retry-after.ts";
+import { parseRetryAfter } from "../shared/retry-after.ts";
 import { TranscriptionError } from "./transcription-error.ts";
 
 /** What the caller knows when mapping: its signal, and the charge if the audio may have been processed. */

@@ -7,13 +7,18 @@ import type { ToolChargeDraft } from "@bot/domain";
 import type { ToolPriceList } from "@bot/llm";
 import OpenAI, { toFile } from "openai";
 import {
+  bundledToolPrices,
+  requireToolPrices,
+  type ToolPriceSource,
+  toolChargeFor,
+} from "../pricing/tool-charge.ts";
+import {
   MAX_TRANSCRIPTION_BYTES,
   TRANSCRIBABLE_EXTENSIONS,
   transcribableUploadName,
 } from "./audio-format.ts";
 import { isLanguageCode, languageCode } from "./language-code.ts";
 import { toTranscriptionError } from "./map-openai-error.ts";
-import { bundledToolPrices, requireToolPrices, type ToolPriceSource, toolChargeFor } from "./tool-charge.ts";
 import { TranscriptionError } from "./transcription-error.ts";
 import {
   DEFAULT_TRANSCRIPTION_MODEL,

@@ -1,5 +1,5 @@
 import { ApiError } from "@google/genai";
-import { parseRetryAfter } from "../audio/retry-after.ts";
+import { parseRetryAfter } from "../shared/retry-after.ts";
 
 /**
  * Why no image came back: the input is unusable, the provider's safety filters blocked the

@@ -12,7 +12,7 @@ import {
   requireToolPrices,
   type ToolPriceSource,
   toolChargeFor,
-} from "../audio/tool-charge.ts";
+} from "../pricing/tool-charge.ts";
 import { ImageGenerationError, toImageGenerationError } from "./image-generation-error.ts";
 import {
   type AspectRatio,

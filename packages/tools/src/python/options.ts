@@ -4,12 +4,10 @@
  * start-up, not in a user's conversation.
  */
 import type { Clock } from "@bot/domain";
-import type { ToolPriceList } from "@bot/llm";
+import type { ToolPriceSource } from "../pricing/tool-charge.ts";
 
 /** Where the prices come from: the model registry (`modelRegistry`) or a test double. */
-export interface PythonPriceSource {
-  toolPrices(name: string): ToolPriceList | undefined;
-}
+export type PythonPriceSource = ToolPriceSource;
 
 /** Size limits of what goes in and comes out of one call. */
 export interface ExecutePythonLimits {

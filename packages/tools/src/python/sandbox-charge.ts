@@ -7,9 +7,9 @@
  * timeout). Python errors, timeouts and cancellations are charged like successes: the
  * sandbox ran all the same.
  */
-import type { ToolChargeDraft, UnitPrice } from "@bot/domain";
-import { priceToolUse } from "@bot/domain";
+import type { ToolChargeDraft } from "@bot/domain";
 import type { ToolPriceList } from "@bot/llm";
+import { toolChargeFor } from "../pricing/tool-charge.ts";
 import type { SandboxResources } from "./options.ts";
 
 /** The measured quantities: ceil(elapsed s × vCPUs) and ceil(elapsed s × MiB). */
@@ -32,18 +32,19 @@ export function sandboxCharge(
   priceList: ToolPriceList,
 ): ToolChargeDraft {
   const quantities = sandboxQuantities(elapsedMs, resources);
-  const unitPrices: Record<string, UnitPrice> = {};
-  for (const unit of Object.keys(quantities)) {
-    const price = priceList.prices[unit];
-    if (price) unitPrices[unit] = price;
-  }
-  // priceToolUse throws for a quantity without a price: an unpriced measurement is a bug.
-  const amount = priceToolUse(quantities, priceList.prices);
-  return {
-    priceTableVersion: priceList.priceTableVersion,
-    quantities,
-    unitPrices,
-    amount,
-    userAmount: amount,
-  };
+  // A call that measured nothing (0 ms) still records its zero charge: the sandbox ran.
+  return (
+    toolChargeFor(priceList, quantities) ?? {
+      priceTableVersion: priceList.priceTableVersion,
+      quantities,
+      unitPrices: Object.fromEntries(
+        Object.keys(quantities).flatMap((unit) => {
+          const price = priceList.prices[unit];
+          return price ? [[unit, price]] : [];
+        }),
+      ),
+      amount: 0,
+      userAmount: 0,
+    }
+  );
 }
